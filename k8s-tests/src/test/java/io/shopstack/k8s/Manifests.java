@@ -1,0 +1,243 @@
+package io.shopstack.k8s;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/** Rendered Kubernetes objects as JSON trees, and small accessors over them. */
+final class Manifests {
+
+  private static final Gson GSON = new Gson();
+
+  private Manifests() {}
+
+  /** Parses multi-document YAML into one JSON object per Kubernetes object. */
+  static List<JsonObject> parse(String yaml) {
+    List<JsonObject> objects = new ArrayList<>();
+    for (Object document : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(yaml)) {
+      if (document != null) {
+        objects.add(GSON.toJsonTree(document).getAsJsonObject());
+      }
+    }
+    return objects;
+  }
+
+  /** Loads a fixture from the test class path, for example {@code broken/schema/x.yaml}. */
+  static List<JsonObject> fixture(String resource) {
+    try (InputStream in = Manifests.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new AssertionError("no fixture " + resource + " on the test class path");
+      }
+      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String kind(JsonObject o) {
+    return str(o, "kind");
+  }
+
+  static String name(JsonObject o) {
+    return str(o, "metadata", "name");
+  }
+
+  static String id(JsonObject o) {
+    return kind(o) + "/" + name(o);
+  }
+
+  static JsonObject obj(JsonObject o, String... path) {
+    JsonElement e = get(o, path);
+    return e != null && e.isJsonObject() ? e.getAsJsonObject() : null;
+  }
+
+  static JsonArray arr(JsonObject o, String... path) {
+    JsonElement e = get(o, path);
+    return e != null && e.isJsonArray() ? e.getAsJsonArray() : new JsonArray();
+  }
+
+  static List<JsonObject> objects(JsonObject o, String... path) {
+    List<JsonObject> list = new ArrayList<>();
+    for (JsonElement e : arr(o, path)) {
+      if (e.isJsonObject()) {
+        list.add(e.getAsJsonObject());
+      }
+    }
+    return list;
+  }
+
+  static List<String> strings(JsonObject o, String... path) {
+    List<String> list = new ArrayList<>();
+    for (JsonElement e : arr(o, path)) {
+      if (e.isJsonPrimitive()) {
+        list.add(e.getAsString());
+      }
+    }
+    return list;
+  }
+
+  static String str(JsonObject o, String... path) {
+    JsonElement e = get(o, path);
+    return e != null && e.isJsonPrimitive() ? e.getAsString() : null;
+  }
+
+  static JsonElement get(JsonObject o, String... path) {
+    JsonElement current = o;
+    for (String key : path) {
+      if (current == null || !current.isJsonObject()) {
+        return null;
+      }
+      current = current.getAsJsonObject().get(key);
+    }
+    return current == null || current.isJsonNull() ? null : current;
+  }
+
+  static Map<String, String> stringMap(JsonObject o) {
+    Map<String, String> map = new LinkedHashMap<>();
+    if (o != null) {
+      o.entrySet().stream()
+          .filter(e -> e.getValue().isJsonPrimitive())
+          .forEach(e -> map.put(e.getKey(), e.getValue().getAsString()));
+    }
+    return map;
+  }
+
+  static Map<String, String> labels(JsonObject o) {
+    return stringMap(obj(o, "metadata", "labels"));
+  }
+
+  static List<JsonObject> ofKind(List<JsonObject> objects, String kind) {
+    return objects.stream().filter(o -> kind.equals(kind(o))).toList();
+  }
+
+  static Optional<JsonObject> find(List<JsonObject> objects, String kind, String name) {
+    return objects.stream()
+        .filter(o -> kind.equals(kind(o)) && name != null && name.equals(name(o)))
+        .findFirst();
+  }
+
+  /** Workloads with their pod template: Deployments, StatefulSets, DaemonSets, Jobs, CronJobs. */
+  static List<Workload> workloads(List<JsonObject> objects) {
+    List<Workload> workloads = new ArrayList<>();
+    for (JsonObject o : objects) {
+      JsonObject template =
+          switch (String.valueOf(kind(o))) {
+            case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job" ->
+                obj(o, "spec", "template");
+            case "CronJob" -> obj(o, "spec", "jobTemplate", "spec", "template");
+            default -> null;
+          };
+      if (template != null) {
+        workloads.add(new Workload(o, template));
+      }
+    }
+    return workloads;
+  }
+
+  /** True when a LabelSelector (matchLabels and matchExpressions) selects the labels. */
+  static boolean selects(JsonObject selector, Map<String, String> labels) {
+    if (selector == null) {
+      return false;
+    }
+    for (Map.Entry<String, String> e : stringMap(obj(selector, "matchLabels")).entrySet()) {
+      if (!e.getValue().equals(labels.get(e.getKey()))) {
+        return false;
+      }
+    }
+    for (JsonObject expression : objects(selector, "matchExpressions")) {
+      String key = str(expression, "key");
+      List<String> values = strings(expression, "values");
+      boolean ok =
+          switch (String.valueOf(str(expression, "operator"))) {
+            case "In" -> values.contains(labels.get(key));
+            case "NotIn" -> !values.contains(labels.get(key));
+            case "Exists" -> labels.containsKey(key);
+            case "DoesNotExist" -> !labels.containsKey(key);
+            default -> false;
+          };
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True when a plain selector map (a Service's) selects the labels; empty selects nothing. */
+  static boolean selectsMap(Map<String, String> selector, Map<String, String> labels) {
+    return !selector.isEmpty()
+        && selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+  }
+
+  /** A workload object and its pod template. */
+  record Workload(JsonObject object, JsonObject template) {
+
+    String id() {
+      return Manifests.id(object);
+    }
+
+    String kind() {
+      return Manifests.kind(object);
+    }
+
+    String name() {
+      return Manifests.name(object);
+    }
+
+    JsonObject podSpec() {
+      JsonObject spec = obj(template, "spec");
+      return spec == null ? new JsonObject() : spec;
+    }
+
+    Map<String, String> podLabels() {
+      return labels(template);
+    }
+
+    Map<String, String> podAnnotations() {
+      return stringMap(obj(template, "metadata", "annotations"));
+    }
+
+    List<JsonObject> containers() {
+      return objects(podSpec(), "containers");
+    }
+
+    List<JsonObject> initContainers() {
+      return objects(podSpec(), "initContainers");
+    }
+
+    List<JsonObject> allContainers() {
+      List<JsonObject> all = new ArrayList<>(initContainers());
+      all.addAll(containers());
+      return all;
+    }
+
+    boolean longRunning() {
+      return List.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet").contains(kind());
+    }
+
+    List<JsonObject> containerPorts() {
+      return containers().stream().flatMap(c -> objects(c, "ports").stream()).toList();
+    }
+
+    boolean hasPort(JsonElement port) {
+      Predicate<JsonObject> match =
+          port.getAsJsonPrimitive().isNumber()
+              ? p -> p.has("containerPort") && p.get("containerPort").getAsInt() == port.getAsInt()
+              : p -> port.getAsString().equals(str(p, "name"));
+      return containerPorts().stream().anyMatch(match);
+    }
+  }
+}

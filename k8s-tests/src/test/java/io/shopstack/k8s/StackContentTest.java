@@ -1,0 +1,174 @@
+package io.shopstack.k8s;
+
+import static io.shopstack.k8s.Manifests.find;
+import static io.shopstack.k8s.Manifests.obj;
+import static io.shopstack.k8s.Manifests.objects;
+import static io.shopstack.k8s.Manifests.ofKind;
+import static io.shopstack.k8s.Manifests.str;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import io.shopstack.k8s.Manifests.Workload;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract with the services (docs/services.md) and the promises of each overlay, read from the
+ * rendered objects: ConfigMap names and keys that Spring Cloud Kubernetes looks up, secrets as
+ * files, the env each service expects, the CronJob's safety settings, and what the laptop and
+ * production overlays change.
+ */
+class StackContentTest {
+
+  private static final List<String> SERVICES =
+      List.of("gateway", "order-service", "inventory-service");
+
+  private final List<JsonObject> base = Renders.all().get("k8s");
+
+  @Test
+  void eachServiceHasItsConfigMapUnderItsApplicationName() {
+    for (String service : SERVICES) {
+      JsonObject configMap = find(base, "ConfigMap", service).orElseThrow();
+      assertThat(obj(configMap, "data").keySet()).containsExactly("application.yaml");
+    }
+  }
+
+  @Test
+  void servicesGetTheirSettingsFromEnvAndTheirCredentialsAsFiles() {
+    Map<String, String> databases =
+        Map.of("order-service", "orders", "inventory-service", "inventory");
+    for (String service : SERVICES) {
+      Workload w = workload(base, "Deployment", service);
+      JsonObject app = w.containers().get(0);
+      Map<String, String> env = env(app);
+      assertThat(env)
+          .containsEntry("SPRING_MAIN_CLOUD_PLATFORM", "KUBERNETES")
+          .containsEntry("SPRING_PROFILES_ACTIVE", "kubernetes")
+          .containsEntry("SPRING_CONFIG_IMPORT", "optional:kubernetes:")
+          .containsEntry("MANAGEMENT_SERVER_PORT", "9090");
+      assertThat(str(app, "image")).isEqualTo("shop/" + service + ":0.1.0-SNAPSHOT");
+      assertThat(str(app, "readinessProbe", "httpGet", "path"))
+          .isEqualTo("/actuator/health/readiness");
+      assertThat(str(app, "livenessProbe", "httpGet", "path"))
+          .isEqualTo("/actuator/health/liveness");
+      assertThat(str(app, "livenessProbe", "httpGet", "port")).isEqualTo("management");
+      assertThat(str(app, "startupProbe", "httpGet", "port")).isEqualTo("management");
+      if (databases.containsKey(service)) {
+        assertThat(env)
+            .containsEntry(
+                "SPRING_DATASOURCE_URL",
+                "jdbc:postgresql://postgres-0.postgres:5432/" + databases.get(service));
+        JsonObject mount =
+            objects(app, "volumeMounts").stream()
+                .filter(m -> "/etc/shop/secrets".equals(str(m, "mountPath")))
+                .findFirst()
+                .orElseThrow();
+        String secretName =
+            objects(w.podSpec(), "volumes").stream()
+                .filter(v -> str(mount, "name").equals(str(v, "name")))
+                .map(v -> str(v, "secret", "secretName"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(secretName).startsWith(service + "-db-"); // generated, with the hash suffix
+        JsonObject secret = find(base, "Secret", secretName).orElseThrow();
+        assertThat(obj(secret, "data").keySet())
+            .containsExactlyInAnyOrder("spring.datasource.username", "spring.datasource.password");
+      } else {
+        assertThat(env).doesNotContainKey("SPRING_DATASOURCE_URL");
+      }
+    }
+  }
+
+  @Test
+  void theBatchJobRunsSafelyAndCallsOrderService() {
+    JsonObject cronJob = find(base, "CronJob", "batch-jobs").orElseThrow();
+    assertThat(str(cronJob, "spec", "concurrencyPolicy")).isEqualTo("Forbid");
+    assertThat(str(cronJob, "spec", "startingDeadlineSeconds")).isNotNull();
+    assertThat(str(cronJob, "spec", "successfulJobsHistoryLimit")).isNotNull();
+    assertThat(str(cronJob, "spec", "failedJobsHistoryLimit")).isNotNull();
+    assertThat(str(cronJob, "spec", "jobTemplate", "spec", "backoffLimit")).isNotNull();
+    assertThat(str(cronJob, "spec", "jobTemplate", "spec", "activeDeadlineSeconds")).isNotNull();
+    Workload w = workload(base, "CronJob", "batch-jobs");
+    assertThat(str(w.podSpec(), "restartPolicy")).isIn("Never", "OnFailure");
+    assertThat(str(w.podSpec(), "automountServiceAccountToken")).isEqualTo("false");
+    assertThat(env(w.containers().get(0)))
+        .containsEntry("SHOP_BATCH_ORDER_SERVICE_URL", "http://order-service:8081");
+    assertThat(ofKind(base, "RoleBinding"))
+        .noneSatisfy(
+            b ->
+                assertThat(objects(b, "subjects"))
+                    .anySatisfy(s -> assertThat(str(s, "name")).isEqualTo("batch-jobs")));
+  }
+
+  @Test
+  void skyWalkingRunsOneVersionWithAnExplicitStorage() {
+    String oap = str(workload(base, "Deployment", "skywalking-oap").containers().get(0), "image");
+    String ui = str(workload(base, "Deployment", "skywalking-ui").containers().get(0), "image");
+    assertThat(oap).matches("apache/skywalking-oap-server:10\\.\\d+\\.\\d+");
+    assertThat(ui).isEqualTo(oap.replace("skywalking-oap-server", "skywalking-ui"));
+    Map<String, String> env =
+        env(workload(base, "Deployment", "skywalking-oap").containers().get(0));
+    assertThat(env)
+        .containsEntry("SW_STORAGE", "banyandb")
+        .containsKey("SW_STORAGE_BANYANDB_TARGETS");
+    assertThat(env(workload(base, "Deployment", "skywalking-ui").containers().get(0)))
+        .containsEntry("SW_OAP_ADDRESS", "http://skywalking-oap:12800");
+    assertThat(str(workload(base, "StatefulSet", "postgres").containers().get(0), "image"))
+        .matches("postgres:1[67]\\.\\d+");
+  }
+
+  @Test
+  void theLaptopOverlayRunsOneSmallReplicaFromLocalImages() {
+    List<JsonObject> laptop = Renders.all().get("overlays/laptop");
+    assertThat(ofKind(laptop, "HorizontalPodAutoscaler"))
+        .hasSize(3)
+        .allSatisfy(h -> assertThat(str(h, "spec", "minReplicas")).isEqualTo("1"));
+    for (Workload w : Manifests.workloads(laptop)) {
+      if ("java".equals(w.podLabels().get(Checks.AGENT_LABEL))) {
+        assertThat(str(w.containers().get(0), "imagePullPolicy"))
+            .as(w.id())
+            .isEqualTo("IfNotPresent");
+      }
+    }
+    assertThat(str(find(laptop, "Service", "gateway").orElseThrow(), "spec", "type"))
+        .isEqualTo("NodePort");
+  }
+
+  @Test
+  void theProductionOverlayKeepsTwoReplicasAndTurnsOnEveryComponent() {
+    List<JsonObject> production = Renders.all().get("overlays/production");
+    assertThat(ofKind(production, "HorizontalPodAutoscaler"))
+        .hasSize(3)
+        .allSatisfy(
+            h ->
+                assertThat(Integer.parseInt(str(h, "spec", "minReplicas")))
+                    .isGreaterThanOrEqualTo(2));
+    assertThat(ofKind(production, "PodDisruptionBudget"))
+        .hasSize(3)
+        .allSatisfy(p -> assertThat(str(p, "spec", "minAvailable")).isEqualTo("1"));
+    assertThat(find(production, "NetworkPolicy", "default-deny")).isPresent();
+    assertThat(find(production, "Ingress", "gateway")).isPresent();
+    assertThat(find(production, "PersistentVolumeClaim", "banyandb-data")).isPresent();
+    assertThat(str(find(production, "Service", "gateway").orElseThrow(), "spec", "type"))
+        .isEqualTo("ClusterIP");
+  }
+
+  private static Workload workload(List<JsonObject> objects, String kind, String name) {
+    return Manifests.workloads(objects).stream()
+        .filter(w -> w.kind().equals(kind) && w.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + kind + "/" + name));
+  }
+
+  private static Map<String, String> env(JsonObject container) {
+    Map<String, String> env = new HashMap<>();
+    for (JsonObject e : objects(container, "env")) {
+      if (str(e, "value") != null) {
+        env.put(str(e, "name"), str(e, "value"));
+      }
+    }
+    return env;
+  }
+}

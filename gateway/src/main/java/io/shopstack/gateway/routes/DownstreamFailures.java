@@ -1,0 +1,108 @@
+package io.shopstack.gateway.routes;
+
+import io.shopstack.defaults.web.ProblemWriter;
+import io.shopstack.defaults.web.RequestBodyLimitFilter.BodyTooLargeException;
+import java.net.URI;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.client.RestClientException;
+import org.springframework.web.servlet.function.HandlerFilterFunction;
+import org.springframework.web.servlet.function.HandlerFunction;
+import org.springframework.web.servlet.function.ServerRequest;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * What the client gets when a service cannot be reached: 503 when it is down (no instance in
+ * discovery, connection refused or not accepted in time), 504 when it took the connection but did
+ * not answer in time. Answers that a service did give, errors included, are passed through as they
+ * are and never come here.
+ */
+final class DownstreamFailures implements HandlerFilterFunction<ServerResponse, ServerResponse> {
+
+  private static final URI SERVICE_UNAVAILABLE =
+      URI.create("https://shop.example/problems/service-unavailable");
+  private static final URI SERVICE_TIMEOUT =
+      URI.create("https://shop.example/problems/service-timeout");
+
+  private static final Logger log = LoggerFactory.getLogger(DownstreamFailures.class);
+
+  private final String serviceId;
+  private final ProblemWriter problems;
+
+  DownstreamFailures(String serviceId, ProblemWriter problems) {
+    this.serviceId = serviceId;
+    this.problems = problems;
+  }
+
+  /**
+   * The load balancer reports "no instance" and the HTTP client reports I/O failures as {@link
+   * RestClientException}s; anything else is a bug in the gateway and is left to service-defaults.
+   */
+  @Override
+  public ServerResponse filter(ServerRequest request, HandlerFunction<ServerResponse> next)
+      throws Exception {
+    try {
+      return next.handle(request);
+    } catch (RestClientException e) {
+      return toProblem(e, request);
+    }
+  }
+
+  private ServerResponse toProblem(RestClientException error, ServerRequest request) {
+    ProblemDetail problem;
+    BodyTooLargeException tooLarge = causedBy(error, BodyTooLargeException.class);
+    if (tooLarge != null) {
+      // A chunked body that grew past the limit while it was being forwarded: the client's fault.
+      problem = ProblemDetail.forStatus(HttpStatus.CONTENT_TOO_LARGE);
+      problem.setTitle("Request body too large");
+      problem.setDetail(tooLarge.getMessage());
+    } else if (isReadTimeout(error)) {
+      log.warn("{} did not answer {} {} in time", serviceId, request.method(), request.path());
+      problem = ProblemDetail.forStatus(HttpStatus.GATEWAY_TIMEOUT);
+      problem.setType(SERVICE_TIMEOUT);
+      problem.setTitle("Service timeout");
+      problem.setDetail("%s did not answer in time; try again later.".formatted(serviceId));
+    } else {
+      log.warn("{} is unavailable: {}", serviceId, rootMessage(error));
+      problem = ProblemDetail.forStatus(HttpStatus.SERVICE_UNAVAILABLE);
+      problem.setType(SERVICE_UNAVAILABLE);
+      problem.setTitle("Service unavailable");
+      problem.setDetail("%s is unavailable; try again later.".formatted(serviceId));
+    }
+    problems.enrich(problem, request.servletRequest());
+    return ServerResponse.status(problem.getStatus())
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .body(problem);
+  }
+
+  /**
+   * The JDK HTTP client's timeouts: not connected in time means the service is not there (503),
+   * connected but no answer in time that it is slow (504).
+   */
+  private static boolean isReadTimeout(Throwable error) {
+    return causedBy(error, HttpTimeoutException.class) != null
+        && causedBy(error, HttpConnectTimeoutException.class) == null;
+  }
+
+  private static <T extends Throwable> T causedBy(Throwable error, Class<T> type) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
+  }
+
+  private static String rootMessage(Throwable error) {
+    Throwable t = error;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+}

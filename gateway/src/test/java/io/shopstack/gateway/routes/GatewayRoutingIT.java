@@ -1,0 +1,340 @@
+package io.shopstack.gateway.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+import io.shopstack.gateway.routes.FakeService.Answer;
+import io.shopstack.gateway.routes.FakeService.Received;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.util.UriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The gateway in front of fake services on loopback: one order-service and two inventory-service
+ * instances found by simple discovery. Requests under each public prefix reach an instance of the
+ * right service unchanged, the answers come back unchanged, the request id is shared end to end,
+ * and nothing outside the two prefixes is routed.
+ */
+@SpringBootTest(
+    webEnvironment = WebEnvironment.RANDOM_PORT,
+    properties = {"server.address=127.0.0.1", "spring.http.clients.read-timeout=2s"})
+class GatewayRoutingIT {
+
+  static final FakeService orders = FakeService.start("order-service");
+  static final FakeService inventoryA = FakeService.start("inventory-service-a");
+  static final FakeService inventoryB = FakeService.start("inventory-service-b");
+
+  static final HttpClient http = HttpClient.newHttpClient();
+  static final JsonMapper json = JsonMapper.builder().build();
+
+  @LocalServerPort int port;
+
+  @DynamicPropertySource
+  static void discovery(DynamicPropertyRegistry registry) {
+    String prefix = "spring.cloud.discovery.client.simple.instances.";
+    registry.add(prefix + "order-service[0].uri", orders::uri);
+    registry.add(prefix + "inventory-service[0].uri", inventoryA::uri);
+    registry.add(prefix + "inventory-service[1].uri", inventoryB::uri);
+  }
+
+  @AfterEach
+  void resetServices() {
+    allServices().forEach(FakeService::reset);
+  }
+
+  @AfterAll
+  static void stopServices() {
+    allServices().forEach(FakeService::close);
+  }
+
+  @Test
+  void orderRequestReachesOrderServiceUnchangedAndItsAnswerComesBack() throws Exception {
+    String order = "{\"lines\":[{\"sku\":\"SKU-1\",\"quantity\":2}]}";
+    String created = "{\"id\":\"42\",\"status\":\"CONFIRMED\"}";
+    orders.answer(
+        request ->
+            new Answer(
+                201,
+                Map.of("Content-Type", "application/json", "Location", "/api/orders/42"),
+                created));
+
+    HttpResponse<String> response =
+        send(
+            request("/api/orders?source=web%20shop&tag=a&tag=b&q=a%2Bb%26c")
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", "key-123")
+                .POST(BodyPublishers.ofString(order)));
+
+    assertThat(response.statusCode()).isEqualTo(201);
+    assertThat(response.headers().firstValue("Location")).hasValue("/api/orders/42");
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(response.body()).isEqualTo(created);
+    assertThat(orders.received())
+        .singleElement()
+        .satisfies(
+            received -> {
+              assertThat(received.method()).isEqualTo("POST");
+              // The gateway re-encodes the query from the parsed parameters: same parameters, maybe
+              // another order.
+              assertThat(received.uri()).startsWith("/api/orders?");
+              assertThat(queryParameters(received.uri()))
+                  .containsOnly(
+                      entry("source", List.of("web shop")),
+                      entry("tag", List.of("a", "b")),
+                      entry("q", List.of("a+b&c")));
+              assertThat(received.header("Idempotency-Key")).isEqualTo("key-123");
+              // Tomcat adds the request's character encoding (UTF-8, JSON's own) as a parameter.
+              assertThat(MediaType.parseMediaType(received.header("Content-Type")))
+                  .isEqualTo(MediaType.parseMediaType("application/json;charset=UTF-8"));
+              assertThat(received.body()).isEqualTo(order);
+            });
+    assertThat(inventoryA.received()).isEmpty();
+    assertThat(inventoryB.received()).isEmpty();
+  }
+
+  @Test
+  void inventoryRequestReachesInventoryService() throws Exception {
+    HttpResponse<String> response =
+        send(
+            request("/api/inventory/items/SKU-1/stock")
+                .header("Content-Type", "application/json")
+                .PUT(BodyPublishers.ofString("{\"available\":5}")));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).startsWith("{\"service\":\"inventory-service-");
+    List<Received> received =
+        Stream.concat(inventoryA.received().stream(), inventoryB.received().stream()).toList();
+    assertThat(received)
+        .singleElement()
+        .satisfies(
+            request -> {
+              assertThat(request.method()).isEqualTo("PUT");
+              assertThat(request.uri()).isEqualTo("/api/inventory/items/SKU-1/stock");
+              assertThat(request.body()).isEqualTo("{\"available\":5}");
+            });
+    assertThat(orders.received()).isEmpty();
+  }
+
+  @Test
+  void encodedPathIsForwardedAsSent() throws Exception {
+    HttpResponse<String> response = send(request("/api/inventory/items/SKU%201%C3%BC").GET());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(Stream.concat(inventoryA.received().stream(), inventoryB.received().stream()))
+        .singleElement()
+        .extracting(Received::uri)
+        .isEqualTo("/api/inventory/items/SKU%201%C3%BC");
+  }
+
+  @Test
+  void requestsAreSpreadOverBothInventoryInstances() throws Exception {
+    for (int i = 0; i < 6; i++) {
+      assertThat(send(request("/api/inventory/items").GET()).statusCode()).isEqualTo(200);
+    }
+
+    assertThat(inventoryA.received()).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(inventoryB.received()).hasSizeGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void clientRequestIdReachesTheServiceAndComesBack() throws Exception {
+    HttpResponse<String> response =
+        send(request("/api/orders/42").header("X-Request-Id", "client-chosen-id").GET());
+
+    assertThat(response.headers().allValues("X-Request-Id")).containsExactly("client-chosen-id");
+    assertThat(orders.received().getFirst().headers().get("X-Request-Id"))
+        .containsExactly("client-chosen-id");
+  }
+
+  @Test
+  void generatedRequestIdReachesTheServiceAndComesBack() throws Exception {
+    HttpResponse<String> response = send(request("/api/orders/42").GET());
+
+    List<String> ids = response.headers().allValues("X-Request-Id");
+    assertThat(ids).singleElement().asString().isNotBlank();
+    assertThat(orders.received().getFirst().headers().get("X-Request-Id")).isEqualTo(ids);
+  }
+
+  @Test
+  void malformedRequestIdIsReplacedForTheServiceToo() throws Exception {
+    HttpResponse<String> response =
+        send(request("/api/orders/42").header("X-Request-Id", "not a valid id!").GET());
+
+    List<String> ids = response.headers().allValues("X-Request-Id");
+    assertThat(ids).singleElement().asString().isNotEqualTo("not a valid id!").isNotBlank();
+    assertThat(orders.received().getFirst().headers().get("X-Request-Id")).isEqualTo(ids);
+  }
+
+  @Test
+  void noTraceIdWithoutSkyWalkingAgent() throws Exception {
+    HttpResponse<String> response = send(request("/api/orders/42").GET());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("X-Trace-Id")).isEmpty();
+  }
+
+  @Test
+  void serviceErrorsArePassedThroughUnchanged() throws Exception {
+    String problem =
+        "{\"type\":\"https://shop.example/problems/insufficient-stock\",\"title\":\"Insufficient stock\",\"status\":409}";
+    orders.answer(
+        request -> new Answer(409, Map.of("Content-Type", "application/problem+json"), problem));
+
+    HttpResponse<String> response =
+        send(
+            request("/api/orders")
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", "k")
+                .POST(BodyPublishers.ofString("{}")));
+
+    assertThat(response.statusCode()).isEqualTo(409);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(response.body()).isEqualTo(problem);
+  }
+
+  @Test
+  void serverErrorsOfAServiceArePassedThroughUnchanged() throws Exception {
+    orders.answer(
+        request ->
+            new Answer(
+                500, Map.of("Content-Type", "application/problem+json"), "{\"status\":500}"));
+
+    HttpResponse<String> response = send(request("/api/orders/42").GET());
+
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(response.body()).isEqualTo("{\"status\":500}");
+  }
+
+  @Test
+  void slowServiceGivesGatewayTimeoutProblem() throws Exception {
+    orders.hang();
+
+    HttpResponse<String> response = send(request("/api/orders/42").GET());
+
+    assertThat(response.statusCode()).isEqualTo(504);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    JsonNode problem = json.readTree(response.body());
+    assertThat(problem.path("title").asString()).isEqualTo("Service timeout");
+    assertThat(problem.path("detail").asString()).contains("order-service");
+    assertThat(problem.path("instance").asString()).isEqualTo("/api/orders/42");
+    assertThat(problem.path("requestId").asString())
+        .isEqualTo(response.headers().firstValue("X-Request-Id").orElseThrow());
+  }
+
+  @Test
+  void internalApiAndServiceActuatorAreNotRouted() throws Exception {
+    for (String path :
+        List.of(
+            "/internal/orders/pending?olderThan=PT1M&limit=10",
+            "/actuator/env",
+            "/inventory/items")) {
+      HttpResponse<String> response = send(request(path).GET());
+
+      assertThat(response.statusCode()).as(path).isEqualTo(404);
+      assertThat(response.headers().firstValue("Content-Type"))
+          .as(path)
+          .hasValue("application/problem+json");
+    }
+    allServices().forEach(service -> assertThat(service.received()).isEmpty());
+  }
+
+  @Test
+  void pathsThatResolveOutsideTheirPrefixAreRefused() throws Exception {
+    for (String path :
+        List.of(
+            "/api/orders/../../internal/orders/pending",
+            "/api/orders/%2e%2e/%2E%2E/internal/orders/pending",
+            "/api/inventory/..;/..;/actuator/env",
+            "/api/orders/./42",
+            "/api/orders//42")) {
+      HttpResponse<String> response = send(request(path).GET());
+
+      assertThat(response.statusCode()).as(path).isEqualTo(400);
+      assertThat(response.headers().firstValue("Content-Type"))
+          .as(path)
+          .hasValue("application/problem+json");
+    }
+    allServices().forEach(service -> assertThat(service.received()).isEmpty());
+  }
+
+  @Test
+  void gatewayActuatorAnswersItself() throws Exception {
+    HttpResponse<String> response = send(request("/actuator/health").GET());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(json.readTree(response.body()).path("status").asString()).isEqualTo("UP");
+    allServices().forEach(service -> assertThat(service.received()).isEmpty());
+  }
+
+  @Test
+  void unknownPathIsNotFoundProblem() throws Exception {
+    HttpResponse<String> response = send(request("/api/customers/1").GET());
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(json.readTree(response.body()).path("instance").asString())
+        .isEqualTo("/api/customers/1");
+  }
+
+  @Test
+  void oversizedStreamedBodyIsRefused() throws Exception {
+    byte[] body = new byte[70 * 1024];
+
+    // Streamed without Content-Length: the limit is hit while the gateway forwards the body.
+    HttpResponse<String> response =
+        send(
+            request("/api/orders")
+                .header("Content-Type", "application/json")
+                .POST(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
+
+    assertThat(response.statusCode()).isEqualTo(413);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+  }
+
+  private static Map<String, List<String>> queryParameters(String uri) {
+    return UriComponentsBuilder.fromUriString(uri).build().getQueryParams().entrySet().stream()
+        .collect(
+            Collectors.toMap(
+                Map.Entry::getKey,
+                e ->
+                    e.getValue().stream()
+                        .map(value -> UriUtils.decode(value, StandardCharsets.UTF_8))
+                        .toList()));
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+  }
+
+  private static HttpResponse<String> send(HttpRequest.Builder request)
+      throws IOException, InterruptedException {
+    return http.send(request.build(), BodyHandlers.ofString());
+  }
+
+  private static List<FakeService> allServices() {
+    return List.of(orders, inventoryA, inventoryB);
+  }
+}

@@ -2,6 +2,7 @@ package io.shopstack.defaults.web;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,8 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.method.ParameterErrors;
+import org.springframework.validation.method.ParameterValidationResult;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -77,19 +80,19 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     ProblemDetail problem = ex.getBody();
     problem.setTitle("Invalid request");
     problem.setDetail("The request has invalid parameters.");
-    List<Map<String, String>> errors =
-        ex.getParameterValidationResults().stream()
-            .flatMap(
-                result ->
-                    result.getResolvableErrors().stream()
-                        .map(
-                            e ->
-                                Map.of(
-                                    "field",
-                                    String.valueOf(result.getMethodParameter().getParameterName()),
-                                    "message",
-                                    String.valueOf(e.getDefaultMessage()))))
-            .toList();
+    List<Map<String, String>> errors = new ArrayList<>();
+    for (ParameterValidationResult result : ex.getParameterValidationResults()) {
+      if (result instanceof ParameterErrors body) {
+        // A @Valid body validated together with constrained parameters: name its fields.
+        body.getFieldErrors().forEach(e -> errors.add(error(e.getField(), e.getDefaultMessage())));
+        body.getGlobalErrors()
+            .forEach(e -> errors.add(error(e.getObjectName(), e.getDefaultMessage())));
+      } else {
+        String name = String.valueOf(result.getMethodParameter().getParameterName());
+        result.getResolvableErrors().forEach(e -> errors.add(error(name, e.getDefaultMessage())));
+      }
+    }
+    errors.sort(Comparator.comparing(m -> m.get("field")));
     problem.setProperty("errors", errors);
     return handleExceptionInternal(ex, problem, headers, status, request);
   }
@@ -155,6 +158,10 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
       problems.enrich(problem, web.getNativeRequest(HttpServletRequest.class));
     }
     return super.handleExceptionInternal(ex, body, headers, status, request);
+  }
+
+  private static Map<String, String> error(String field, String message) {
+    return Map.of("field", field, "message", String.valueOf(message));
   }
 
   private static String describe(HttpMessageNotReadableException ex) {

@@ -15,6 +15,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 import java.net.URI;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -59,6 +60,29 @@ class ServiceDefaultsWebTest {
         .andExpect(jsonPath("$.errors[*].field", hasItem("count")))
         .andExpect(jsonPath("$.requestId").isNotEmpty())
         .andExpect(jsonPath("$.traceId").doesNotExist());
+  }
+
+  @Test
+  void bodyFieldsKeepTheirNamesWhenParametersAreValidatedToo() throws Exception {
+    mvc.perform(
+            post("/things/ab")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"name\":\"x\",\"count\":0}"))
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.errors[*].field", hasItem("count")))
+        .andExpect(jsonPath("$.errors[*].field", hasItem("id")));
+  }
+
+  @Test
+  void numbersAreNotCoerced() throws Exception {
+    for (String count : new String[] {"1.5", "\"2\""}) {
+      mvc.perform(
+              post("/things")
+                  .contentType(MediaType.APPLICATION_JSON)
+                  .content("{\"name\":\"a\",\"count\":" + count + "}"))
+          .andExpect(status().isBadRequest())
+          .andExpect(jsonPath("$.detail", startsWith("Field 'count'")));
+    }
   }
 
   @Test
@@ -161,6 +185,12 @@ class ServiceDefaultsWebTest {
   static class TestApp {
     @PostMapping(path = "/things", consumes = MediaType.APPLICATION_JSON_VALUE)
     Thing create(@Valid @RequestBody Thing thing) {
+      return thing;
+    }
+
+    @PostMapping(path = "/things/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
+    Thing update(
+        @PathVariable @Pattern(regexp = "[0-9]+") String id, @Valid @RequestBody Thing thing) {
       return thing;
     }
 

@@ -1,0 +1,218 @@
+package io.shopstack.order.orders;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.shopstack.order.inventory.InventoryClient;
+import io.shopstack.order.inventory.InventoryUnavailableException;
+import io.shopstack.order.inventory.Reservation;
+import io.shopstack.order.inventory.ReservationOutcome;
+import io.shopstack.order.inventory.Shortage;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+/**
+ * The order state machine: placing an order (idempotently), settling it with inventory's answer,
+ * cancelling and expiring it.
+ *
+ * <p>Inventory is never called inside a database transaction. Every state change is a guarded
+ * update, and the races between them are settled so that stock stays right: whoever cancels or
+ * expires an order releases its stock <em>before</em> changing the status (inventory makes a
+ * reservation that arrives after a release reserve nothing), and whoever reserved stock but then
+ * finds the order cancelled or expired releases it again.
+ */
+@Component
+public class OrderLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(OrderLifecycle.class);
+  private static final List<OrderStatus> CANCELLABLE =
+      List.of(OrderStatus.PENDING, OrderStatus.CONFIRMED);
+
+  private final OrderRepository orders;
+  private final InventoryClient inventory;
+  private final Map<String, Counter> placed = new HashMap<>();
+
+  OrderLifecycle(OrderRepository orders, InventoryClient inventory, MeterRegistry meters) {
+    this.orders = orders;
+    this.inventory = inventory;
+    // Registered up front so that dashboards see every outcome from the start, at zero.
+    for (String outcome : List.of("confirmed", "rejected", "pending", "replayed")) {
+      placed.put(
+          outcome,
+          Counter.builder("shop.orders.placed")
+              .description("POST /api/orders answers by outcome")
+              .tag("outcome", outcome)
+              .register(meters));
+    }
+  }
+
+  /**
+   * The answer to a POST: the order and the HTTP status to answer with (201 confirmed, 202 still
+   * pending, 409 rejected with the short lines).
+   */
+  public record Placement(Order order, HttpStatus status, List<Shortage> shortages) {}
+
+  /**
+   * Places an order once per idempotency key. The first request stores the order PENDING, asks
+   * inventory and settles it; any later request with the same key and body gets the first answer's
+   * status with the order as it is now (a 202 stays a 202 even once the batch job has confirmed the
+   * order, so a client sees the same kind of answer however often it retries, and the body tells it
+   * the news). A request that arrives while the first one is still talking to inventory gets 202
+   * with the PENDING order.
+   *
+   * @throws org.springframework.web.ErrorResponseException 422 when the key was used for another
+   *     request
+   */
+  public Placement place(String idempotencyKey, PlaceOrderRequest request) {
+    UUID id = UUID.randomUUID();
+    String fingerprint = request.fingerprint();
+    if (!orders.insertPending(id, idempotencyKey, fingerprint, request.lines())) {
+      return replay(idempotencyKey, fingerprint);
+    }
+    ReservationOutcome outcome = inventory.reserve(reservationOf(id, request.lines()));
+    boolean settled = settle(id, outcome);
+    HttpStatus status =
+        switch (outcome) {
+          case ReservationOutcome.Reserved reserved when settled -> HttpStatus.CREATED;
+          case ReservationOutcome.Rejected rejected when settled -> HttpStatus.CONFLICT;
+          default -> HttpStatus.ACCEPTED;
+        };
+    orders.recordReply(id, status.value());
+    count(
+        switch (status) {
+          case CREATED -> "confirmed";
+          case CONFLICT -> "rejected";
+          default -> "pending";
+        });
+    List<Shortage> shortages =
+        outcome instanceof ReservationOutcome.Rejected rejected && settled
+            ? rejected.shortages()
+            : List.of();
+    return new Placement(find(id), status, shortages);
+  }
+
+  private Placement replay(String idempotencyKey, String fingerprint) {
+    OrderRepository.KeyUse use = orders.findKeyUse(idempotencyKey).orElseThrow();
+    if (!use.requestHash().equals(fingerprint)) {
+      throw OrderProblems.keyReused();
+    }
+    count("replayed");
+    HttpStatus status =
+        use.replyStatus() == null ? HttpStatus.ACCEPTED : HttpStatus.valueOf(use.replyStatus());
+    List<Shortage> shortages =
+        status == HttpStatus.CONFLICT ? orders.shortages(use.orderId()) : List.of();
+    return new Placement(find(use.orderId()), status, shortages);
+  }
+
+  public Order find(UUID id) {
+    return orders.find(id).orElseThrow(() -> OrderProblems.notFound(id));
+  }
+
+  /**
+   * Cancels a PENDING or CONFIRMED order after inventory released its stock; cancelling a cancelled
+   * order changes nothing.
+   *
+   * @throws InventoryUnavailableException (503) when inventory cannot release: nothing changes
+   * @throws org.springframework.web.ErrorResponseException 409 for a REJECTED or EXPIRED order
+   */
+  public Order cancel(UUID id) {
+    Order order = find(id);
+    if (order.status() == OrderStatus.CANCELLED) {
+      return order;
+    }
+    if (!CANCELLABLE.contains(order.status())) {
+      throw OrderProblems.notCancellable(order);
+    }
+    inventory.release(id);
+    orders.transition(id, CANCELLABLE, OrderStatus.CANCELLED);
+    Order now = find(id);
+    if (now.status() != OrderStatus.CANCELLED) {
+      // Rejected or expired by someone else after we looked.
+      throw OrderProblems.notCancellable(now);
+    }
+    return now;
+  }
+
+  /**
+   * Asks inventory again for a PENDING order and settles it with the answer; an order that is not
+   * PENDING is answered as it is.
+   */
+  public Order reconcile(UUID id) {
+    Order order = find(id);
+    if (order.status() == OrderStatus.PENDING) {
+      settle(id, inventory.reserve(reservationOf(id, order.lines())));
+    }
+    return find(id);
+  }
+
+  /**
+   * Expires a PENDING order: releases whatever it may hold, then marks it EXPIRED. If inventory
+   * cannot be reached the order stays PENDING and the 503 tells the batch job to try again on its
+   * next run; that keeps a single source of truth (an EXPIRED order never holds stock) without a
+   * "release pending" flag to track.
+   *
+   * @throws InventoryUnavailableException (503) when inventory cannot release: nothing changes
+   */
+  public Order expire(UUID id) {
+    Order order = find(id);
+    if (order.status() != OrderStatus.PENDING) {
+      return order;
+    }
+    inventory.release(id);
+    // CONFIRMED too: a reconcile may have confirmed the order since we looked, with stock that the
+    // release above has just given back (or, arriving after it, never got), so EXPIRED is the
+    // truth.
+    orders.transition(id, CANCELLABLE, OrderStatus.EXPIRED);
+    return find(id);
+  }
+
+  /**
+   * Applies inventory's answer to a PENDING order.
+   *
+   * @return whether this call moved the order out of PENDING
+   */
+  private boolean settle(UUID id, ReservationOutcome outcome) {
+    return switch (outcome) {
+      case ReservationOutcome.Reserved reserved -> {
+        if (orders.transition(id, List.of(OrderStatus.PENDING), OrderStatus.CONFIRMED)) {
+          yield true;
+        }
+        releaseIfGone(id);
+        yield false;
+      }
+      case ReservationOutcome.Rejected rejected -> orders.reject(id, rejected.shortages());
+      // Released: a cancel or expire is under way and settles the order itself.
+      case ReservationOutcome.Released released -> false;
+      case ReservationOutcome.Unavailable unavailable -> false;
+    };
+  }
+
+  /** The order was cancelled or expired while we reserved: give back what we may have taken. */
+  private void releaseIfGone(UUID id) {
+    OrderStatus status = find(id).status();
+    if (status != OrderStatus.CANCELLED && status != OrderStatus.EXPIRED) {
+      return;
+    }
+    // Normally redundant: the cancel or expire released before changing the status, so its release
+    // either gave this reservation back or made inventory void it. Cheap and idempotent, though.
+    try {
+      inventory.release(id);
+    } catch (InventoryUnavailableException e) {
+      log.warn("Order {} became {} while reserving; release failed: {}", id, status, e.toString());
+    }
+  }
+
+  private static Reservation reservationOf(UUID id, List<OrderLine> lines) {
+    return new Reservation(
+        id, lines.stream().map(line -> new Reservation.Line(line.sku(), line.quantity())).toList());
+  }
+
+  private void count(String outcome) {
+    placed.get(outcome).increment();
+  }
+}

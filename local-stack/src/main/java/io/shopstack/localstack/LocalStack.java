@@ -1,5 +1,381 @@
 package io.shopstack.localstack;
 
-public final class LocalStack {
-  public static void main(String[] args) {}
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole shop on 127.0.0.1 without Docker or Kubernetes: an embedded PostgreSQL with one
+ * database per service, two inventory-service instances, order-service and the gateway as separate
+ * JVMs (discovery by Spring Cloud's simple discovery client), and the batch job on demand or on a
+ * schedule. {@link #main} is the README's local-run command; the stack tests use the same class.
+ */
+public final class LocalStack implements AutoCloseable {
+
+  /** Where things listen; 0 picks a free port. */
+  public record Ports(int gateway, int order, int inventoryA, int inventoryB, int postgres) {
+    public static Ports defaults() {
+      return new Ports(8080, 8081, 8082, 8083, 15432);
+    }
+
+    public static Ports free() {
+      return new Ports(0, 0, 0, 0, 0);
+    }
+  }
+
+  public static final String GATEWAY = "gateway";
+  public static final String ORDER = "order-service";
+  public static final String INVENTORY_A = "inventory-service-a";
+  public static final String INVENTORY_B = "inventory-service-b";
+  public static final String BATCH = "batch-jobs";
+
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+  private final Path projectDir;
+  private final Path logDir;
+  private final Path agentDir;
+  private final Map<String, String> batchSettings;
+  private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+  private final List<ServiceProcess> batchRuns = new ArrayList<>();
+  private EmbeddedPostgres postgres;
+  private Ports ports;
+  private int batchRun;
+
+  private LocalStack(
+      Path projectDir, Path logDir, Path agentDir, Map<String, String> batchSettings) {
+    this.projectDir = projectDir;
+    this.logDir = logDir;
+    this.agentDir = agentDir;
+    this.batchSettings = Map.copyOf(batchSettings);
+  }
+
+  /**
+   * Starts everything and waits until every service reports ready.
+   *
+   * @param projectDir the repository root, where each module's {@code target/<module>.jar} is
+   * @param logDir where each process writes its output
+   * @param agentDir a SkyWalking agent directory to attach to every JVM, or {@code null}
+   * @param batchSettings extra {@code --key=value} settings for every batch run
+   */
+  public static LocalStack start(
+      Path projectDir, Path logDir, Ports wanted, Path agentDir, Map<String, String> batchSettings)
+      throws IOException, InterruptedException {
+    LocalStack stack = new LocalStack(projectDir, logDir, agentDir, batchSettings);
+    try {
+      stack.startAll(wanted);
+      return stack;
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private void startAll(Ports wanted) throws IOException, InterruptedException {
+    Files.createDirectories(logDir);
+    postgres =
+        EmbeddedPostgres.builder()
+            .setPort(wanted.postgres() == 0 ? freePort() : wanted.postgres())
+            .setDataDirectory(logDir.resolve("postgres-data"))
+            .setCleanDataDirectory(true)
+            .start();
+    createDatabases("orders", "inventory");
+    ports =
+        new Ports(
+            portOrFree(wanted.gateway()),
+            portOrFree(wanted.order()),
+            portOrFree(wanted.inventoryA()),
+            portOrFree(wanted.inventoryB()),
+            postgres.getPort());
+
+    String inventoryUris =
+        "--spring.cloud.discovery.client.simple.instances.inventory-service[0].uri=http://127.0.0.1:%d"
+                .formatted(ports.inventoryA())
+            + " --spring.cloud.discovery.client.simple.instances.inventory-service[1].uri=http://127.0.0.1:%d"
+                .formatted(ports.inventoryB());
+    define(INVENTORY_A, "inventory-service", ports.inventoryA(), database("inventory"));
+    define(INVENTORY_B, "inventory-service", ports.inventoryB(), database("inventory"));
+    List<String> orderArgs = new ArrayList<>(database("orders"));
+    orderArgs.addAll(List.of(inventoryUris.split(" ")));
+    define(ORDER, "order-service", ports.order(), orderArgs);
+    List<String> gatewayArgs = new ArrayList<>(List.of(inventoryUris.split(" ")));
+    gatewayArgs.add(
+        "--spring.cloud.discovery.client.simple.instances.order-service[0].uri=http://127.0.0.1:"
+            + ports.order());
+    define(GATEWAY, "gateway", ports.gateway(), gatewayArgs);
+
+    // The two inventory instances share one database: start the first alone so that only one of
+    // them runs the Flyway migrations, then the rest side by side.
+    start(INVENTORY_A);
+    start(INVENTORY_B, ORDER, GATEWAY);
+  }
+
+  private void define(String name, String module, int port, List<String> settings) {
+    List<String> args = new ArrayList<>();
+    args.add("--server.address=127.0.0.1");
+    args.add("--server.port=" + port);
+    args.addAll(settings);
+    services.put(
+        name,
+        new ServiceProcess(
+            name,
+            port,
+            ServiceProcess.javaCommand(jvmOptions(), jar(module), args),
+            agentEnvironment(module, name),
+            logDir.resolve(name + ".log")));
+  }
+
+  private List<String> database(String name) {
+    return List.of(
+        "--spring.datasource.url=" + jdbcUrl(name),
+        "--spring.datasource.username=postgres",
+        "--spring.datasource.password=postgres");
+  }
+
+  private String jdbcUrl(String database) {
+    return "jdbc:postgresql://127.0.0.1:%d/%s".formatted(postgres.getPort(), database);
+  }
+
+  /** Starts the named services side by side and waits until all of them are ready. */
+  public void start(String... names) throws IOException, InterruptedException {
+    for (String name : names) {
+      service(name).start();
+    }
+    for (String name : names) {
+      service(name).awaitReady(READY_TIMEOUT);
+    }
+  }
+
+  /** Stops the named service with SIGTERM, as Kubernetes does, waiting for it to end. */
+  public void stop(String name) throws InterruptedException {
+    service(name).stop(STOP_GRACE);
+  }
+
+  /** Runs the batch job once to completion and answers its exit code. */
+  public int runBatch(String... extraArgs) throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>();
+    args.add("--shop.batch.order-service-url=http://127.0.0.1:" + ports.order());
+    batchSettings.forEach((key, value) -> args.add("--" + key + "=" + value));
+    args.addAll(List.of(extraArgs));
+    ServiceProcess run;
+    synchronized (this) {
+      batchRun++;
+      run =
+          new ServiceProcess(
+              BATCH,
+              0,
+              ServiceProcess.javaCommand(jvmOptions(), jar("batch-jobs"), args),
+              agentEnvironment("batch-jobs", BATCH + "-" + batchRun),
+              logDir.resolve(BATCH + ".log"));
+      batchRuns.add(run);
+    }
+    return run.runToCompletion(Duration.ofMinutes(3));
+  }
+
+  public Ports ports() {
+    return ports;
+  }
+
+  public String gatewayUrl() {
+    return "http://127.0.0.1:" + ports.gateway();
+  }
+
+  public String url(String name) {
+    return "http://127.0.0.1:" + service(name).port();
+  }
+
+  public Path log(String name) {
+    return service(name).log();
+  }
+
+  public String jdbcUrlOf(String database) {
+    return jdbcUrl(database);
+  }
+
+  @Override
+  public void close() {
+    List<ServiceProcess> all = new ArrayList<>(services.values());
+    all.addAll(batchRuns);
+    for (ServiceProcess service : all.reversed()) {
+      try {
+        service.stop(STOP_GRACE);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (postgres != null) {
+      try {
+        postgres.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private ServiceProcess service(String name) {
+    ServiceProcess service = services.get(name);
+    if (service == null) {
+      throw new IllegalArgumentException("No service " + name + "; known: " + services.keySet());
+    }
+    return service;
+  }
+
+  private Path jar(String module) {
+    Path jar = projectDir.resolve(module).resolve("target").resolve(module + ".jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(
+          jar + " is missing: build first with ./mvnw -DskipTests package");
+    }
+    return jar;
+  }
+
+  private List<String> jvmOptions() {
+    List<String> options = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-Xss512k"));
+    if (agentDir != null) {
+      options.add("-javaagent:" + agentDir.resolve("skywalking-agent.jar"));
+      // The 9.4 agent's shaded Byte Buddy needs this to instrument classes of JDK 25.
+      options.add("-Dorg.apache.skywalking.apm.dependencies.net.bytebuddy.experimental=true");
+    }
+    return options;
+  }
+
+  private Map<String, String> agentEnvironment(String module, String instance) {
+    Map<String, String> env = new HashMap<>();
+    if (agentDir != null) {
+      env.put("SW_AGENT_NAME", module);
+      env.put("SW_AGENT_INSTANCE_NAME", instance);
+      env.putIfAbsent(
+          "SW_AGENT_COLLECTOR_BACKEND_SERVICES",
+          System.getenv().getOrDefault("SW_AGENT_COLLECTOR_BACKEND_SERVICES", "127.0.0.1:11800"));
+    }
+    return env;
+  }
+
+  private void createDatabases(String... names) {
+    try (Connection connection =
+            DriverManager.getConnection(jdbcUrl("postgres"), "postgres", "postgres");
+        Statement statement = connection.createStatement()) {
+      for (String name : names) {
+        statement.execute("CREATE DATABASE " + name);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Could not create the databases", e);
+    }
+  }
+
+  private static int portOrFree(int port) throws IOException {
+    return port == 0 ? freePort() : port;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /**
+   * The README's local-run command (through {@code ./run-local.sh}). Settings from the environment:
+   * {@code SHOP_GATEWAY_PORT} (8080), {@code SHOP_BATCH_INTERVAL} (seconds between batch runs, 60),
+   * {@code SKYWALKING_AGENT_DIR} (attach that agent to every JVM).
+   */
+  public static void main(String[] args) throws Exception {
+    Map<String, String> env = System.getenv();
+    Path projectDir =
+        Path.of(env.getOrDefault("SHOP_PROJECT_DIR", ".")).toAbsolutePath().normalize();
+    Path logDir = projectDir.resolve(".local-stack");
+    Ports defaults = Ports.defaults();
+    Ports ports =
+        new Ports(
+            Integer.parseInt(env.getOrDefault("SHOP_GATEWAY_PORT", "" + defaults.gateway())),
+            defaults.order(),
+            defaults.inventoryA(),
+            defaults.inventoryB(),
+            defaults.postgres());
+    Path agentDir =
+        env.containsKey("SKYWALKING_AGENT_DIR") ? Path.of(env.get("SKYWALKING_AGENT_DIR")) : null;
+    if (agentDir != null && !Files.isRegularFile(agentDir.resolve("skywalking-agent.jar"))) {
+      throw new IllegalArgumentException(
+          "SKYWALKING_AGENT_DIR=" + agentDir + " holds no skywalking-agent.jar");
+    }
+    long interval = Long.parseLong(env.getOrDefault("SHOP_BATCH_INTERVAL", "60"));
+
+    System.out.println("Starting the shop on 127.0.0.1 (logs in " + logDir + ") ...");
+    LocalStack stack =
+        start(projectDir, logDir, ports, agentDir, Map.of("shop.batch.reconcile-after", "30s"));
+    CountDownLatch stopped = new CountDownLatch(1);
+    ScheduledExecutorService batch = Executors.newSingleThreadScheduledExecutor();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println("\nStopping the shop ...");
+                  batch.shutdownNow();
+                  stack.close();
+                  stopped.countDown();
+                },
+                "local-stack-stop"));
+
+    String gateway = stack.gatewayUrl();
+    System.out.printf(
+        """
+
+        The shop is ready%s.
+          gateway:            %s
+          order-service:      %s   inventory-service: %s and %s
+          PostgreSQL:         %s (user postgres, password postgres)
+
+        Place an order:
+          curl -i -X POST %s/api/orders -H 'Content-Type: application/json' \\
+               -H "Idempotency-Key: $(uuidgen || date +%%s%%N)" \\
+               -d '{"lines":[{"sku":"SKU-RED-MUG","quantity":1}]}'
+        List the catalogue:
+          curl %s/api/inventory/items
+
+        The batch job runs every %d s. Ctrl-C stops everything.
+        """,
+        agentDir == null ? "" : " (SkyWalking agent attached)",
+        gateway,
+        stack.url(ORDER),
+        stack.url(INVENTORY_A),
+        stack.url(INVENTORY_B),
+        stack.jdbcUrlOf("orders").replace("/orders", ""),
+        gateway,
+        gateway,
+        interval);
+    batch.scheduleWithFixedDelay(
+        () -> {
+          try {
+            int code = stack.runBatch();
+            System.out.println(
+                LocalTime.now().truncatedTo(ChronoUnit.SECONDS)
+                    + " batch-jobs exited with "
+                    + code);
+          } catch (Exception e) {
+            System.out.println("batch-jobs could not run: " + e.getMessage());
+          }
+        },
+        interval,
+        interval,
+        TimeUnit.SECONDS);
+    stopped.await();
+  }
 }

@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.verifyNoInteractions;
 
-import io.shopstack.defaults.ServiceDefaultsAutoConfiguration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
@@ -22,7 +20,6 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
  * never reaches the repository.
  */
 @WebMvcTest(ItemController.class)
-@ImportAutoConfiguration(ServiceDefaultsAutoConfiguration.class)
 class ItemControllerTest {
 
   @Autowired MockMvcTester mvc;

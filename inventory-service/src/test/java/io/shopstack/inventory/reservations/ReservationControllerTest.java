@@ -6,7 +6,6 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.verifyNoInteractions;
 
-import io.shopstack.defaults.ServiceDefaultsAutoConfiguration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -14,7 +13,6 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
@@ -27,7 +25,6 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
  * reservation rule.
  */
 @WebMvcTest(ReservationController.class)
-@ImportAutoConfiguration(ServiceDefaultsAutoConfiguration.class)
 class ReservationControllerTest {
 
   static final UUID ORDER = UUID.fromString("7d9f8a52-3c1e-4b8e-9a43-1f2d3c4b5a69");

@@ -8,7 +8,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import io.shopstack.defaults.ServiceDefaultsAutoConfiguration;
 import io.shopstack.order.inventory.InventoryUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
@@ -29,7 +27,6 @@ import org.springframework.test.web.servlet.ResultActions;
  * The batch job's API at the web layer: ISO-8601 durations and bounded limits are checked, ids must
  * be UUIDs, and the lifecycle's answers and failures come back as orders or problems.
  */
-@ImportAutoConfiguration(ServiceDefaultsAutoConfiguration.class)
 @WebMvcTest(
     controllers = InternalOrderController.class,
     properties = "logging.level.org.springframework.web.servlet.PageNotFound=ERROR")

@@ -14,7 +14,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import io.shopstack.defaults.ServiceDefaultsAutoConfiguration;
 import io.shopstack.order.inventory.InventoryUnavailableException;
 import io.shopstack.order.inventory.Shortage;
 import java.time.Instant;
@@ -30,7 +29,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.http.HttpStatus;
@@ -45,7 +43,6 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
  * says what is wrong (never a 5xx), and the lifecycle's outcomes become the contract's status
  * codes, headers and problems.
  */
-@ImportAutoConfiguration(ServiceDefaultsAutoConfiguration.class)
 @WebMvcTest(
     controllers = OrderController.class,
     properties = "logging.level.org.springframework.web.servlet.PageNotFound=ERROR")

@@ -1,0 +1,137 @@
+package io.shopstack.localstack;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** One service JVM started from its executable jar, with its output in a log file. */
+final class ServiceProcess {
+
+  private static final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final String name;
+  private final int port;
+  private final List<String> command;
+  private final Map<String, String> environment;
+  private final Path log;
+  private Process process;
+
+  ServiceProcess(
+      String name, int port, List<String> command, Map<String, String> environment, Path log) {
+    this.name = name;
+    this.port = port;
+    this.command = List.copyOf(command);
+    this.environment = Map.copyOf(environment);
+    this.log = log;
+  }
+
+  String name() {
+    return name;
+  }
+
+  int port() {
+    return port;
+  }
+
+  Path log() {
+    return log;
+  }
+
+  boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  void start() throws IOException {
+    if (isRunning()) {
+      return;
+    }
+    Files.createDirectories(log.getParent());
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().putAll(environment);
+    process = builder.start();
+  }
+
+  /** Waits until {@code /actuator/health/readiness} answers 200, or fails with the log's tail. */
+  void awaitReady(Duration timeout) throws InterruptedException {
+    Instant deadline = Instant.now().plus(timeout);
+    HttpRequest probe =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            name + " exited with code " + process.exitValue() + " before it was ready:\n" + tail());
+      }
+      try {
+        if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      TimeUnit.MILLISECONDS.sleep(250);
+    }
+    throw new IllegalStateException(
+        name + " was not ready within " + timeout.toSeconds() + " s:\n" + tail());
+  }
+
+  /** SIGTERM, as Kubernetes does, then a hard kill if it has not ended in time. */
+  void stop(Duration grace) throws InterruptedException {
+    if (process == null) {
+      return;
+    }
+    process.destroy();
+    if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Runs to completion (the batch job) and answers its exit code. */
+  int runToCompletion(Duration timeout) throws IOException, InterruptedException {
+    start();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException(name + " did not finish within " + timeout + ":\n" + tail());
+    }
+    return process.exitValue();
+  }
+
+  String tail() {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log at " + log + ")";
+    }
+  }
+
+  static List<String> javaCommand(List<String> jvmOptions, Path jar, List<String> args) {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.addAll(jvmOptions);
+    command.add("-jar");
+    command.add(jar.toString());
+    command.addAll(args);
+    return command;
+  }
+}

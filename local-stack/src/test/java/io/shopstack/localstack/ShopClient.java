@@ -1,0 +1,103 @@
+package io.shopstack.localstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A small HTTP client for the shop's API, answering status, headers and parsed JSON. */
+final class ShopClient {
+
+  record Answer(int status, HttpResponse<String> raw, JsonNode json) {
+    String header(String name) {
+      return raw.headers().firstValue(name).orElse(null);
+    }
+
+    String contentType() {
+      return header("Content-Type");
+    }
+  }
+
+  private static final JsonMapper json = JsonMapper.builder().build();
+
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final String baseUrl;
+
+  ShopClient(String baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+
+  Answer placeOrder(String idempotencyKey, String body) {
+    HttpRequest.Builder request =
+        request("/api/orders")
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (idempotencyKey != null) {
+      request.header("Idempotency-Key", idempotencyKey);
+    }
+    return send(request.build());
+  }
+
+  Answer placeOrder(String sku, int quantity) {
+    return placeOrder(UUID.randomUUID().toString(), orderBody(sku, quantity));
+  }
+
+  static String orderBody(String sku, int quantity) {
+    return """
+        {"lines":[{"sku":"%s","quantity":%d}]}"""
+        .formatted(sku, quantity);
+  }
+
+  Answer get(String path) {
+    return send(request(path).GET().build());
+  }
+
+  Answer post(String path) {
+    return send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build());
+  }
+
+  Answer send(String method, String path, String contentType, String body) {
+    HttpRequest.Builder request =
+        request(path).method(method, HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    return send(request.build());
+  }
+
+  Answer putItem(String sku, String name, int available) {
+    return send(
+        "PUT",
+        "/api/inventory/items/" + sku,
+        "application/json",
+        "{\"name\":\"%s\",\"available\":%d}".formatted(name, available));
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
+  }
+
+  private Answer send(HttpRequest request) {
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      JsonNode body = null;
+      String type = response.headers().firstValue("Content-Type").orElse("");
+      if (type.contains("json") && !response.body().isEmpty()) {
+        body = json.readTree(response.body());
+      }
+      return new Answer(response.statusCode(), response, body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

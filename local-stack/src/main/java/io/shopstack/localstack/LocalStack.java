@@ -298,6 +298,8 @@ public final class LocalStack implements AutoCloseable {
    * {@code SKYWALKING_AGENT_DIR} (attach that agent to every JVM).
    */
   public static void main(String[] args) throws Exception {
+    // Embedded PostgreSQL narrates every step at INFO; warnings are what a user needs here.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     Map<String, String> env = System.getenv();
     Path projectDir =
         Path.of(env.getOrDefault("SHOP_PROJECT_DIR", ".")).toAbsolutePath().normalize();
@@ -345,7 +347,7 @@ public final class LocalStack implements AutoCloseable {
 
         Place an order:
           curl -i -X POST %s/api/orders -H 'Content-Type: application/json' \\
-               -H "Idempotency-Key: $(uuidgen || date +%%s%%N)" \\
+               -H "Idempotency-Key: $(uuidgen 2>/dev/null || cat /proc/sys/kernel/random/uuid)" \\
                -d '{"lines":[{"sku":"SKU-RED-MUG","quantity":1}]}'
         List the catalogue:
           curl %s/api/inventory/items

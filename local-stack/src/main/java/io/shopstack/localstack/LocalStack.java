@@ -59,6 +59,7 @@ public final class LocalStack implements AutoCloseable {
   private final List<ServiceProcess> batchRuns = new ArrayList<>();
   private EmbeddedPostgres postgres;
   private Ports ports;
+  private boolean freePorts;
   private int batchRun;
 
   private LocalStack(
@@ -91,6 +92,7 @@ public final class LocalStack implements AutoCloseable {
   }
 
   private void startAll(Ports wanted) throws IOException, InterruptedException {
+    freePorts = wanted.gateway() == 0;
     Files.createDirectories(logDir);
     postgres =
         EmbeddedPostgres.builder()
@@ -129,16 +131,22 @@ public final class LocalStack implements AutoCloseable {
     start(INVENTORY_B, ORDER, GATEWAY);
   }
 
-  private void define(String name, String module, int port, List<String> settings) {
+  private void define(String name, String module, int port, List<String> settings)
+      throws IOException {
+    // Actuator on a port of its own, as in Kubernetes: the API port serves only the API.
+    int managementPort = port < 9000 && !freePorts ? port + 1000 : freePort();
     List<String> args = new ArrayList<>();
     args.add("--server.address=127.0.0.1");
     args.add("--server.port=" + port);
+    args.add("--management.server.address=127.0.0.1");
+    args.add("--management.server.port=" + managementPort);
     args.addAll(settings);
     services.put(
         name,
         new ServiceProcess(
             name,
             port,
+            managementPort,
             ServiceProcess.javaCommand(jvmOptions(), jar(module), args),
             agentEnvironment(module, name),
             logDir.resolve(name + ".log")));
@@ -183,6 +191,7 @@ public final class LocalStack implements AutoCloseable {
           new ServiceProcess(
               BATCH,
               0,
+              0,
               ServiceProcess.javaCommand(jvmOptions(), jar("batch-jobs"), args),
               agentEnvironment("batch-jobs", BATCH + "-" + batchRun),
               logDir.resolve(BATCH + ".log"));
@@ -201,6 +210,11 @@ public final class LocalStack implements AutoCloseable {
 
   public String url(String name) {
     return "http://127.0.0.1:" + service(name).port();
+  }
+
+  /** Where the named service's actuator answers (health, info, prometheus). */
+  public String managementUrl(String name) {
+    return "http://127.0.0.1:" + service(name).managementPort();
   }
 
   public Path log(String name) {
@@ -343,6 +357,7 @@ public final class LocalStack implements AutoCloseable {
         The shop is ready%s.
           gateway:            %s
           order-service:      %s   inventory-service: %s and %s
+          actuator:           on each port + 1000 (e.g. %s/actuator/health)
           PostgreSQL:         %s (user postgres, password postgres)
 
         Place an order:
@@ -359,6 +374,7 @@ public final class LocalStack implements AutoCloseable {
         stack.url(ORDER),
         stack.url(INVENTORY_A),
         stack.url(INVENTORY_B),
+        stack.managementUrl(GATEWAY),
         stack.jdbcUrlOf("orders").replace("/orders", ""),
         gateway,
         gateway,

@@ -23,15 +23,22 @@ final class ServiceProcess {
 
   private final String name;
   private final int port;
+  private final int managementPort;
   private final List<String> command;
   private final Map<String, String> environment;
   private final Path log;
   private Process process;
 
   ServiceProcess(
-      String name, int port, List<String> command, Map<String, String> environment, Path log) {
+      String name,
+      int port,
+      int managementPort,
+      List<String> command,
+      Map<String, String> environment,
+      Path log) {
     this.name = name;
     this.port = port;
+    this.managementPort = managementPort;
     this.command = List.copyOf(command);
     this.environment = Map.copyOf(environment);
     this.log = log;
@@ -43,6 +50,10 @@ final class ServiceProcess {
 
   int port() {
     return port;
+  }
+
+  int managementPort() {
+    return managementPort;
   }
 
   Path log() {
@@ -73,7 +84,7 @@ final class ServiceProcess {
     Instant deadline = Instant.now().plus(timeout);
     HttpRequest probe =
         HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+                URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness"))
             .timeout(Duration.ofSeconds(2))
             .build();
     while (Instant.now().isBefore(deadline)) {

@@ -123,8 +123,12 @@ class StackIT {
     for (int i = 0; i < 20; i++) {
       assertThat(shop.get("/api/inventory/items").status()).isEqualTo(200);
     }
-    assertThat(itemListRequests(LocalStack.INVENTORY_A)).isPositive();
-    assertThat(itemListRequests(LocalStack.INVENTORY_B)).isPositive();
+    assertThat(itemListRequests(LocalStack.INVENTORY_A))
+        .as(() -> metrics(LocalStack.INVENTORY_A))
+        .isPositive();
+    assertThat(itemListRequests(LocalStack.INVENTORY_B))
+        .as(() -> metrics(LocalStack.INVENTORY_B))
+        .isPositive();
   }
 
   @Test
@@ -165,6 +169,14 @@ class StackIT {
     assertThat(shop.get("/internal/orders/pending").status()).isEqualTo(404);
     assertThat(shop.get("/api/orders/actuator/health").status()).isBetween(400, 499);
     assertThat(shop.get("/actuator/env").status()).isEqualTo(404);
+    assertThat(shop.get("/actuator/prometheus").status())
+        .as("the gateway's own actuator is on its management port only")
+        .isEqualTo(404);
+    assertThat(
+            new ShopClient(stack.managementUrl(LocalStack.GATEWAY))
+                .get("/actuator/health")
+                .status())
+        .isEqualTo(200);
   }
 
   @Test
@@ -208,8 +220,12 @@ class StackIT {
     return shop.get("/api/inventory/items/" + sku).json().get("available").asInt();
   }
 
+  private static String metrics(String instance) {
+    return new ShopClient(stack.managementUrl(instance)).get("/actuator/prometheus").raw().body();
+  }
+
   private static double itemListRequests(String instance) {
-    String metrics = new ShopClient(stack.url(instance)).get("/actuator/prometheus").raw().body();
+    String metrics = metrics(instance);
     Matcher m =
         Pattern.compile(
                 "http_server_requests_seconds_count\\{[^}]*uri=\"/api/inventory/items\"[^}]*} ([0-9.E]+)")

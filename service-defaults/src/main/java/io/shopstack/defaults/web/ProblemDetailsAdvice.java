@@ -2,6 +2,10 @@ package io.shopstack.defaults.web;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -137,6 +141,16 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<Object> unexpected(Exception ex, WebRequest request) {
+    if (isDatabaseUnreachable(ex)) {
+      // Not a bug, and nothing to fix in the request: the client may retry later.
+      log.warn("Database unreachable: {}", rootMessage(ex));
+      ProblemDetail problem = ProblemDetail.forStatus(HttpStatus.SERVICE_UNAVAILABLE);
+      problem.setTitle("Service unavailable");
+      problem.setDetail("The service cannot reach its database; try again later.");
+      HttpHeaders headers = new HttpHeaders();
+      headers.set(HttpHeaders.RETRY_AFTER, "5");
+      return handleExceptionInternal(ex, problem, headers, HttpStatus.SERVICE_UNAVAILABLE, request);
+    }
     log.error("Unexpected error", ex);
     ProblemDetail problem = ProblemDetail.forStatus(HttpStatus.INTERNAL_SERVER_ERROR);
     problem.setTitle("Internal error");
@@ -188,6 +202,27 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
         .collect(Collectors.joining("."))
         .replace(".[", "[");
+  }
+
+  /**
+   * A connection that could not be had or was lost: the pool timed out waiting (SQL state 08 or a
+   * transient connection exception), or the server went away. Plain JDK types, so that this module
+   * needs no JDBC dependency.
+   */
+  static boolean isDatabaseUnreachable(Throwable ex) {
+    for (Throwable t = ex; t != null; t = t.getCause()) {
+      if (t instanceof SQLTransientConnectionException
+          || t instanceof SQLNonTransientConnectionException
+          || t instanceof SQLRecoverableException) {
+        return true;
+      }
+      if (t instanceof SQLException sql
+          && sql.getSQLState() != null
+          && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean causedBy(Throwable ex, Class<? extends Throwable> type) {

@@ -153,6 +153,15 @@ class ServiceDefaultsWebTest {
   }
 
   @Test
+  void anUnreachableDatabaseIsA503ToRetryNotAServerError() throws Exception {
+    mvc.perform(get("/things/7/no-database"))
+        .andExpect(status().isServiceUnavailable())
+        .andExpect(header().string("Retry-After", "5"))
+        .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.title").value("Service unavailable"));
+  }
+
+  @Test
   void requestIdIsKeptWhenWellFormedAndReplacedOtherwise() throws Exception {
     mvc.perform(get("/echo-request-id").header(CorrelationFilter.REQUEST_ID, "abc-123"))
         .andExpect(header().string(CorrelationFilter.REQUEST_ID, "abc-123"))
@@ -205,6 +214,15 @@ class ServiceDefaultsWebTest {
     @GetMapping("/things/{id}/boom")
     Thing boom(@PathVariable String id) {
       throw new IllegalStateException("secret internals");
+    }
+
+    @GetMapping("/things/{id}/no-database")
+    Thing noDatabase(@PathVariable String id) {
+      // What Spring's JDBC support throws when the pool cannot hand out a connection.
+      throw new IllegalStateException(
+          "Failed to obtain JDBC Connection",
+          new java.sql.SQLTransientConnectionException(
+              "HikariPool-1 - Connection is not available"));
     }
 
     @GetMapping("/echo-request-id")

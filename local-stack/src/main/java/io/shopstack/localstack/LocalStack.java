@@ -42,6 +42,23 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
+  /**
+   * A SkyWalking agent directory ({@code skywalking-agent.jar} and {@code config/agent.config}) to
+   * attach to every JVM, reporting to {@code backendServices} ({@code host:port} of OAP's gRPC
+   * receiver or of an in-test collector), with more {@code SW_*} settings for every agent.
+   */
+  public record Agent(Path directory, String backendServices, Map<String, String> settings) {
+    public Agent {
+      settings = Map.copyOf(settings);
+      if (!Files.isRegularFile(directory.resolve("skywalking-agent.jar"))
+          || !Files.isRegularFile(directory.resolve("config/agent.config"))) {
+        throw new IllegalArgumentException(
+            directory
+                + " is no SkyWalking agent directory (skywalking-agent.jar, config/agent.config)");
+      }
+    }
+  }
+
   public static final String GATEWAY = "gateway";
   public static final String ORDER = "order-service";
   public static final String INVENTORY_A = "inventory-service-a";
@@ -53,7 +70,7 @@ public final class LocalStack implements AutoCloseable {
 
   private final Path projectDir;
   private final Path logDir;
-  private final Path agentDir;
+  private final Agent agent;
   private final Map<String, String> batchSettings;
   private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
   private final List<ServiceProcess> batchRuns = new ArrayList<>();
@@ -62,11 +79,10 @@ public final class LocalStack implements AutoCloseable {
   private boolean freePorts;
   private int batchRun;
 
-  private LocalStack(
-      Path projectDir, Path logDir, Path agentDir, Map<String, String> batchSettings) {
+  private LocalStack(Path projectDir, Path logDir, Agent agent, Map<String, String> batchSettings) {
     this.projectDir = projectDir;
     this.logDir = logDir;
-    this.agentDir = agentDir;
+    this.agent = agent;
     this.batchSettings = Map.copyOf(batchSettings);
   }
 
@@ -75,13 +91,13 @@ public final class LocalStack implements AutoCloseable {
    *
    * @param projectDir the repository root, where each module's {@code target/<module>.jar} is
    * @param logDir where each process writes its output
-   * @param agentDir a SkyWalking agent directory to attach to every JVM, or {@code null}
+   * @param agent the SkyWalking agent to attach to every JVM, or {@code null}
    * @param batchSettings extra {@code --key=value} settings for every batch run
    */
   public static LocalStack start(
-      Path projectDir, Path logDir, Ports wanted, Path agentDir, Map<String, String> batchSettings)
+      Path projectDir, Path logDir, Ports wanted, Agent agent, Map<String, String> batchSettings)
       throws IOException, InterruptedException {
-    LocalStack stack = new LocalStack(projectDir, logDir, agentDir, batchSettings);
+    LocalStack stack = new LocalStack(projectDir, logDir, agent, batchSettings);
     try {
       stack.startAll(wanted);
       return stack;
@@ -263,9 +279,9 @@ public final class LocalStack implements AutoCloseable {
   }
 
   private List<String> jvmOptions() {
-    List<String> options = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-Xss512k"));
-    if (agentDir != null) {
-      options.add("-javaagent:" + agentDir.resolve("skywalking-agent.jar"));
+    List<String> options = new ArrayList<>(List.of("-Xss512k"));
+    if (agent != null) {
+      options.add("-javaagent:" + agent.directory().resolve("skywalking-agent.jar"));
       // The 9.4 agent's shaded Byte Buddy needs this to instrument classes of JDK 25.
       options.add("-Dorg.apache.skywalking.apm.dependencies.net.bytebuddy.experimental=true");
     }
@@ -274,12 +290,14 @@ public final class LocalStack implements AutoCloseable {
 
   private Map<String, String> agentEnvironment(String module, String instance) {
     Map<String, String> env = new HashMap<>();
-    if (agentDir != null) {
+    if (agent != null) {
+      env.putAll(agent.settings());
       env.put("SW_AGENT_NAME", module);
       env.put("SW_AGENT_INSTANCE_NAME", instance);
-      env.putIfAbsent(
-          "SW_AGENT_COLLECTOR_BACKEND_SERVICES",
-          System.getenv().getOrDefault("SW_AGENT_COLLECTOR_BACKEND_SERVICES", "127.0.0.1:11800"));
+      env.put("SW_AGENT_COLLECTOR_BACKEND_SERVICES", agent.backendServices());
+      // The agent's own log beside the service's, one file per JVM (they share the agent dir).
+      env.put("SW_LOGGING_DIR", logDir.toAbsolutePath().toString());
+      env.put("SW_LOGGING_FILE_NAME", instance + "-agent.log");
     }
     return env;
   }
@@ -309,7 +327,9 @@ public final class LocalStack implements AutoCloseable {
   /**
    * The README's local-run command (through {@code ./run-local.sh}). Settings from the environment:
    * {@code SHOP_GATEWAY_PORT} (8080), {@code SHOP_BATCH_INTERVAL} (seconds between batch runs, 60),
-   * {@code SKYWALKING_AGENT_DIR} (attach that agent to every JVM).
+   * {@code SKYWALKING_AGENT_DIR} (attach that agent to every JVM; {@code
+   * skywalking-collector/target/skywalking-agent} is the one the build prepares), {@code
+   * SW_AGENT_COLLECTOR_BACKEND_SERVICES} (where it reports, 127.0.0.1:11800).
    */
   public static void main(String[] args) throws Exception {
     // Embedded PostgreSQL narrates every step at INFO; warnings are what a user needs here.
@@ -326,17 +346,18 @@ public final class LocalStack implements AutoCloseable {
             defaults.inventoryA(),
             defaults.inventoryB(),
             defaults.postgres());
-    Path agentDir =
-        env.containsKey("SKYWALKING_AGENT_DIR") ? Path.of(env.get("SKYWALKING_AGENT_DIR")) : null;
-    if (agentDir != null && !Files.isRegularFile(agentDir.resolve("skywalking-agent.jar"))) {
-      throw new IllegalArgumentException(
-          "SKYWALKING_AGENT_DIR=" + agentDir + " holds no skywalking-agent.jar");
-    }
+    Agent agent =
+        env.containsKey("SKYWALKING_AGENT_DIR")
+            ? new Agent(
+                Path.of(env.get("SKYWALKING_AGENT_DIR")).toAbsolutePath(),
+                env.getOrDefault("SW_AGENT_COLLECTOR_BACKEND_SERVICES", "127.0.0.1:11800"),
+                Map.of())
+            : null;
     long interval = Long.parseLong(env.getOrDefault("SHOP_BATCH_INTERVAL", "60"));
 
     System.out.println("Starting the shop on 127.0.0.1 (logs in " + logDir + ") ...");
     LocalStack stack =
-        start(projectDir, logDir, ports, agentDir, Map.of("shop.batch.reconcile-after", "30s"));
+        start(projectDir, logDir, ports, agent, Map.of("shop.batch.reconcile-after", "30s"));
     CountDownLatch stopped = new CountDownLatch(1);
     ScheduledExecutorService batch = Executors.newSingleThreadScheduledExecutor();
     Runtime.getRuntime()
@@ -369,7 +390,9 @@ public final class LocalStack implements AutoCloseable {
 
         The batch job runs every %d s. Ctrl-C stops everything.
         """,
-        agentDir == null ? "" : " (SkyWalking agent attached)",
+        agent == null
+            ? ""
+            : " (SkyWalking agent attached, reporting to " + agent.backendServices() + ")",
         gateway,
         stack.url(ORDER),
         stack.url(INVENTORY_A),

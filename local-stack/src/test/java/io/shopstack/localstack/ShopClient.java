@@ -64,10 +64,22 @@ final class ShopClient {
   }
 
   Answer send(String method, String path, String contentType, String body) {
+    return send(method, path, contentType, body, null);
+  }
+
+  Answer send(String method, String path, String contentType, String body, String key) {
     HttpRequest.Builder request =
-        request(path).method(method, HttpRequest.BodyPublishers.ofString(body));
+        request(path)
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (contentType != null) {
       request.header("Content-Type", contentType);
+    }
+    if (key != null) {
+      request.header("Idempotency-Key", key);
     }
     return send(request.build());
   }

@@ -2,11 +2,17 @@ package io.shopstack.defaults;
 
 import io.shopstack.defaults.web.CorrelationFilter;
 import io.shopstack.defaults.web.ProblemDetailsAdvice;
+import io.shopstack.defaults.web.ProblemErrorReportValve;
 import io.shopstack.defaults.web.ProblemWriter;
 import io.shopstack.defaults.web.RequestBodyLimitFilter;
+import io.shopstack.defaults.web.StrictJson;
+import org.apache.catalina.core.StandardHost;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
@@ -23,6 +29,23 @@ import tools.jackson.databind.json.JsonMapper;
     beforeName = "org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 public class ServiceDefaultsAutoConfiguration {
+
+  @Bean
+  JsonMapperBuilderCustomizer strictJson() {
+    return new StrictJson();
+  }
+
+  /** Tomcat's own refusals (before any servlet) as problem documents too. */
+  @Bean
+  WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReports() {
+    return factory ->
+        factory.addContextCustomizers(
+            context -> {
+              if (context.getParent() instanceof StandardHost host) {
+                host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+              }
+            });
+  }
 
   @Bean
   ProblemWriter problemWriter(JsonMapper json) {

@@ -7,6 +7,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.skywalking.apm.toolkit.trace.ActiveSpan;
+import org.apache.skywalking.apm.toolkit.trace.Trace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -88,12 +90,18 @@ class Reconciliation implements ApplicationRunner, ExitCodeGenerator {
     }
   }
 
+  // Its own trace per order (the job has no incoming request): the reconcile or expire call and
+  // what order-service and inventory do about it, tagged with the order and the result.
+  @Trace(operationName = "batch/settle-order")
   private void settle(Order order, Instant now, Tally tally) {
     boolean expire =
         Duration.between(order.createdAt(), now).compareTo(properties.expireAfter()) > 0;
+    ActiveSpan.tag("orderId", order.id().toString());
+    ActiveSpan.tag("action", expire ? "expire" : "reconcile");
     try {
       Order after = expire ? orders.expire(order.id()) : orders.reconcile(order.id());
       tally.count(after.status());
+      ActiveSpan.tag("status", after.status().name());
     } catch (HttpClientErrorException.Conflict e) {
       // Settled by someone else (the customer cancelled, another run) before this call.
       tally.alreadySettled++;

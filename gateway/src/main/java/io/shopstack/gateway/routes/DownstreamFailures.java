@@ -1,5 +1,6 @@
 package io.shopstack.gateway.routes;
 
+import io.shopstack.defaults.loadbalancer.FailedInstances;
 import io.shopstack.defaults.web.ProblemWriter;
 import io.shopstack.defaults.web.RequestBodyLimitFilter.BodyTooLargeException;
 import java.net.URI;
@@ -7,6 +8,7 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -49,8 +51,28 @@ final class DownstreamFailures implements HandlerFilterFunction<ServerResponse, 
     try {
       return next.handle(request);
     } catch (RestClientException e) {
-      return toProblem(e, request);
+      if (!FailedInstances.isConnectionFailure(e) || hasBody(request)) {
+        return toProblem(e, request);
+      }
+      // The instance is gone (a rolling update, a crash) and the request never reached it: once
+      // more, to an instance that answers (the load balancer now skips the failed one).
+      log.info(
+          "{} refused {} {}; trying another instance", serviceId, request.method(), request.path());
+      try {
+        return next.handle(request);
+      } catch (RestClientException again) {
+        return toProblem(again, request);
+      }
     }
+  }
+
+  /**
+   * A body may have been partly sent and cannot be sent again; a request without one can be. The
+   * client can still repeat a POST itself: orders carry an idempotency key for that.
+   */
+  private static boolean hasBody(ServerRequest request) {
+    HttpHeaders headers = request.headers().asHttpHeaders();
+    return headers.getContentLength() > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
   }
 
   private ServerResponse toProblem(RestClientException error, ServerRequest request) {

@@ -12,6 +12,9 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.skywalking.apm.toolkit.trace.ActiveSpan;
+import org.apache.skywalking.apm.toolkit.trace.Tag;
+import org.apache.skywalking.apm.toolkit.trace.Trace;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -69,6 +72,8 @@ public class Reservations {
    *     the order was released, 422 {@code reservation-mismatch} when the order id was used with
    *     other lines
    */
+  @Trace(operationName = "inventory/reserve")
+  @Tag(key = "orderId", value = "arg[0]")
   public Reservation reserve(UUID orderId, List<ReservationLine> lines) {
     List<ReservationLine> wanted = merged(lines);
     Recorded recorded = transaction.execute(status -> reserveOnce(orderId, wanted));
@@ -84,6 +89,7 @@ public class Reservations {
             ? "replayed"
             : reservation.status() == ReservationStatus.RESERVED ? "reserved" : "rejected";
     outcomes.get(outcome).increment();
+    ActiveSpan.tag("outcome", outcome);
     return switch (reservation.status()) {
       case RESERVED -> reservation;
       case REJECTED ->

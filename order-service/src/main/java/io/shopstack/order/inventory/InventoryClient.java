@@ -12,6 +12,8 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import org.apache.skywalking.apm.toolkit.trace.ActiveSpan;
+import org.apache.skywalking.apm.toolkit.trace.Trace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
@@ -68,6 +70,7 @@ public class InventoryClient {
   }
 
   /** Asks inventory to hold the order's lines; never throws. */
+  @Trace(operationName = "orders/reserve-stock")
   public ReservationOutcome reserve(Reservation reservation) {
     Timer.Sample sample = Timer.start(meters);
     ReservationOutcome outcome;
@@ -79,11 +82,9 @@ public class InventoryClient {
       log.warn("Could not reserve stock for order {}: {}", reservation.orderId(), reason(e));
       outcome = new ReservationOutcome.Unavailable();
     }
-    sample.stop(
-        meters.timer(
-            "shop.orders.reservation",
-            "outcome",
-            outcome.getClass().getSimpleName().toLowerCase()));
+    String result = outcome.getClass().getSimpleName().toLowerCase();
+    sample.stop(meters.timer("shop.orders.reservation", "outcome", result));
+    ActiveSpan.tag("outcome", result);
     return outcome;
   }
 

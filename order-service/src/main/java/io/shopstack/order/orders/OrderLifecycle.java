@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.skywalking.apm.toolkit.trace.ActiveSpan;
+import org.apache.skywalking.apm.toolkit.trace.Trace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -68,8 +70,10 @@ public class OrderLifecycle {
    * @throws org.springframework.web.ErrorResponseException 422 when the key was used for another
    *     request
    */
+  @Trace(operationName = "orders/place")
   public Placement place(String idempotencyKey, PlaceOrderRequest request) {
     UUID id = UUID.randomUUID();
+    ActiveSpan.tag("orderId", id.toString());
     String fingerprint = request.fingerprint();
     if (!orders.insertPending(id, idempotencyKey, fingerprint, request.lines())) {
       return replay(idempotencyKey, fingerprint);
@@ -83,12 +87,15 @@ public class OrderLifecycle {
           default -> HttpStatus.ACCEPTED;
         };
     orders.recordReply(id, status.value());
-    count(
+    String result =
         switch (status) {
           case CREATED -> "confirmed";
           case CONFLICT -> "rejected";
           default -> "pending";
-        });
+        };
+    count(result);
+    ActiveSpan.tag("outcome", result);
+    log.info("Order {} placed: {}", id, result);
     List<Shortage> shortages =
         outcome instanceof ReservationOutcome.Rejected rejected && settled
             ? rejected.shortages()

@@ -20,6 +20,8 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.TransactionSystemException;
+import org.springframework.util.ClassUtils;
 import org.springframework.validation.method.ParameterErrors;
 import org.springframework.validation.method.ParameterValidationResult;
 import org.springframework.web.ErrorResponse;
@@ -211,6 +213,12 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
    */
   static boolean isDatabaseUnreachable(Throwable ex) {
     for (Throwable t = ex; t != null; t = t.getCause()) {
+      // A statement that failed on a dropped connection, then a rollback that failed too: Spring
+      // reports the rollback and keeps the first failure aside.
+      Throwable first = TRANSACTIONS ? Transactions.applicationException(t) : null;
+      if (first != null && first != t && isDatabaseUnreachable(first)) {
+        return true;
+      }
       if (t instanceof SQLTransientConnectionException
           || t instanceof SQLNonTransientConnectionException
           || t instanceof SQLRecoverableException) {
@@ -223,6 +231,20 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
       }
     }
     return false;
+  }
+
+  private static final boolean TRANSACTIONS =
+      ClassUtils.isPresent(
+          "org.springframework.transaction.TransactionSystemException",
+          ProblemDetailsAdvice.class.getClassLoader());
+
+  /** Loaded only where spring-tx is on the class path (services with a database). */
+  private static final class Transactions {
+    static Throwable applicationException(Throwable t) {
+      return t instanceof TransactionSystemException failed
+          ? failed.getApplicationException()
+          : null;
+    }
   }
 
   private static boolean causedBy(Throwable ex, Class<? extends Throwable> type) {

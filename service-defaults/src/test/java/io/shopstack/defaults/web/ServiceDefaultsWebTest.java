@@ -75,13 +75,25 @@ class ServiceDefaultsWebTest {
 
   @Test
   void numbersAreNotCoerced() throws Exception {
-    for (String count : new String[] {"1.5", "\"2\""}) {
+    for (String count : new String[] {"1.5", "\"2\"", "true"}) {
       mvc.perform(
               post("/things")
                   .contentType(MediaType.APPLICATION_JSON)
                   .content("{\"name\":\"a\",\"count\":" + count + "}"))
           .andExpect(status().isBadRequest())
           .andExpect(jsonPath("$.detail", startsWith("Field 'count'")));
+    }
+  }
+
+  @Test
+  void numbersAreNotTurnedIntoStrings() throws Exception {
+    for (String name : new String[] {"7", "7.5", "false"}) {
+      mvc.perform(
+              post("/things")
+                  .contentType(MediaType.APPLICATION_JSON)
+                  .content("{\"name\":" + name + ",\"count\":1}"))
+          .andExpect(status().isBadRequest())
+          .andExpect(jsonPath("$.detail", startsWith("Field 'name'")));
     }
   }
 
@@ -162,6 +174,13 @@ class ServiceDefaultsWebTest {
   }
 
   @Test
+  void aConnectionLostMidTransactionIsA503Too() throws Exception {
+    mvc.perform(get("/things/7/lost-connection"))
+        .andExpect(status().isServiceUnavailable())
+        .andExpect(jsonPath("$.title").value("Service unavailable"));
+  }
+
+  @Test
   void requestIdIsKeptWhenWellFormedAndReplacedOtherwise() throws Exception {
     mvc.perform(get("/echo-request-id").header(CorrelationFilter.REQUEST_ID, "abc-123"))
         .andExpect(header().string(CorrelationFilter.REQUEST_ID, "abc-123"))
@@ -223,6 +242,18 @@ class ServiceDefaultsWebTest {
           "Failed to obtain JDBC Connection",
           new java.sql.SQLTransientConnectionException(
               "HikariPool-1 - Connection is not available"));
+    }
+
+    @GetMapping("/things/{id}/lost-connection")
+    Thing lostConnection(@PathVariable String id) {
+      // The statement failed on a dropped connection (SQL state 08006), then the rollback failed
+      // on the closed connection: Spring throws the rollback failure and keeps the first aside.
+      var rollback =
+          new org.springframework.transaction.TransactionSystemException(
+              "JDBC rollback failed", new java.sql.SQLException("Connection is closed"));
+      rollback.initApplicationException(
+          new java.sql.SQLException("An I/O error occurred while sending to the backend", "08006"));
+      throw rollback;
     }
 
     @GetMapping("/echo-request-id")

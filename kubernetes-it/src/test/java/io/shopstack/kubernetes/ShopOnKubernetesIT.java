@@ -1,0 +1,346 @@
+package io.shopstack.kubernetes;
+
+import static io.shopstack.kubernetes.ServiceJvm.freePort;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.shopstack.testsupport.TestPostgres;
+import io.shopstack.testsupport.TestPostgres.Database;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The gateway, order-service and two inventory-service pods run as the manifests of k8s/ describe
+ * them: each JVM gets its Deployment's environment (cloud platform KUBERNETES, the ConfigMap
+ * import), its ServiceAccount's identity and its Secret's keys as files, and talks to an API server
+ * holding the rendered objects, with the test as endpoints controller. Requests through the gateway
+ * then show discovery, load balancing and ConfigMap reload, and every API call each service made is
+ * held against its Role.
+ */
+class ShopOnKubernetesIT {
+
+  /** Where the Deployments mount the Secret with the database credentials. */
+  private static final String SECRETS_MOUNT = "/etc/shop/secrets";
+
+  private static final Duration START_UP = Duration.ofMinutes(3);
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  @TempDir static Path pods;
+
+  private static Manifests manifests;
+  private static KubernetesApi api;
+  private static Database orders;
+  private static ServiceJvm inventoryA;
+  private static ServiceJvm inventoryB;
+  private static ServiceJvm orderService;
+  private static ServiceJvm gateway;
+
+  @BeforeAll
+  static void deployTheShop() {
+    manifests = Manifests.render();
+    api = KubernetesApi.start();
+    api.apply(manifests.objects());
+
+    Database inventory = database("inventory-service");
+    orders = database("order-service");
+    // Two replicas: two addresses, one port number, as two pods of a Deployment.
+    int inventoryPort = freePort("127.0.0.2", "127.0.0.3");
+    inventoryA = pod("inventory-service", "inventory-a", "127.0.0.2", inventoryPort, inventory);
+    inventoryB = pod("inventory-service", "inventory-b", "127.0.0.3", inventoryPort, inventory);
+    orderService =
+        pod("order-service", "order-service", "127.0.0.1", freePort("127.0.0.1"), orders);
+    gateway = pod("gateway", "gateway", "127.0.0.1", freePort("127.0.0.1"), null);
+
+    // Like the endpoints controller: a pod is an endpoint of its Service once it is ready.
+    inventoryA.awaitReady(START_UP);
+    inventoryB.awaitReady(START_UP);
+    api.setEndpoints("inventory-service", List.of(inventoryA, inventoryB));
+    orderService.awaitReady(START_UP);
+    api.setEndpoints("order-service", List.of(orderService));
+    gateway.awaitReady(START_UP);
+    api.setEndpoints("gateway", List.of(gateway));
+  }
+
+  @AfterAll
+  static void tearDown() throws Exception {
+    for (ServiceJvm jvm : new ServiceJvm[] {gateway, orderService, inventoryB, inventoryA}) {
+      if (jvm != null) {
+        jvm.close();
+      }
+    }
+    if (api != null) {
+      api.close();
+    }
+  }
+
+  @Test
+  void ordersGoThroughTheGatewayToServicesFoundByDiscovery() throws Exception {
+    HttpResponse<String> placed = placeOrder(1);
+
+    // CONFIRMED, not PENDING: order-service also reached inventory-service, by discovery too.
+    assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
+    JsonNode order = JSON.readTree(placed.body());
+    assertThat(order.get("status").asString()).isEqualTo("CONFIRMED");
+    assertThat(get("/api/orders/" + order.get("id").asString()).statusCode()).isEqualTo(200);
+    assertThat(get("/api/inventory/items/SKU-RED-MUG").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void loadIsSpreadOverEveryReadyPodAndNeverReachesOneThatLeftTheEndpoints() throws Exception {
+    double a = servedItems(inventoryA);
+    double b = servedItems(inventoryB);
+    getItems(20);
+    assertThat(servedItems(inventoryA)).as("requests served by pod a").isGreaterThan(a);
+    assertThat(servedItems(inventoryB)).as("requests served by pod b").isGreaterThan(b);
+
+    api.setEndpoints("inventory-service", List.of(inventoryA));
+    try {
+      // The gateway's informer sees the change at once; its load-balancer cache keeps the old
+      // list for up to 5 s (spring.cloud.loadbalancer.cache.ttl). 15 s leaves room for a busy CI.
+      await("pod b no longer gets requests")
+          .atMost(Duration.ofSeconds(15))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () -> {
+                double before = servedItems(inventoryB);
+                getItems(10);
+                assertThat(servedItems(inventoryB)).isEqualTo(before);
+              });
+      double removed = servedItems(inventoryB);
+      double remaining = servedItems(inventoryA);
+      getItems(20);
+      assertThat(servedItems(inventoryB))
+          .as("requests served by the removed pod")
+          .isEqualTo(removed);
+      assertThat(servedItems(inventoryA)).isEqualTo(remaining + 20);
+    } finally {
+      api.setEndpoints("inventory-service", List.of(inventoryA, inventoryB));
+    }
+  }
+
+  @Test
+  void aConfigMapEditChangesTheRunningServiceWithoutARestart() throws Exception {
+    assertThat(placeOrder(3).statusCode()).isEqualTo(201);
+
+    api.editConfigMap(
+        "order-service",
+        yaml -> replace(yaml, "max-quantity-per-line: 100", "max-quantity-per-line: 2"));
+    try {
+      await("order-service applies max-quantity-per-line: 2")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () -> {
+                HttpResponse<String> refused = placeOrder(3);
+                assertThat(refused.statusCode()).isEqualTo(400);
+                assertThat(refused.body()).contains("must be less than or equal to 2");
+              });
+    } finally {
+      api.editConfigMap(
+          "order-service",
+          yaml -> replace(yaml, "max-quantity-per-line: 2", "max-quantity-per-line: 100"));
+    }
+    await("order-service applies max-quantity-per-line: 100 again")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(() -> assertThat(placeOrder(3).statusCode()).isEqualTo(201));
+  }
+
+  @Test
+  void everyApiCallIsAllowedByTheCallersRoleAndEveryGrantIsUsed() throws Exception {
+    assertThat(placeOrder(1).statusCode()).isEqualTo(201);
+
+    for (String deployment : List.of("gateway", "order-service", "inventory-service")) {
+      String account = manifests.serviceAccount(deployment);
+      List<ApiRequest> requests = api.requestsOf(account);
+      assertThat(requests).as(account + " uses the API").isNotEmpty();
+      assertThat(Rbac.compare(account, manifests.roleOf(account), requests))
+          .as("the calls of " + account + ": " + requests)
+          .isEmpty();
+    }
+    assertThat(api.unauthenticatedRequests()).isEmpty();
+  }
+
+  @Test
+  void theRbacComparisonCatchesARoleThatGrantsTooLittleOrTooMuch() {
+    List<ApiRequest> requests = api.requestsOf("gateway");
+
+    Role withoutEndpoints = Manifests.copy(manifests.roleOf("gateway"));
+    withoutEndpoints.getRules().forEach(rule -> rule.getResources().remove("endpoints"));
+    assertThat(Rbac.compare("gateway", withoutEndpoints, requests))
+        .contains(
+            "gateway needs a permission its Role does not grant: list endpoints in shop",
+            "gateway needs a permission its Role does not grant: watch endpoints in shop");
+
+    Role withDelete = Manifests.copy(manifests.roleOf("gateway"));
+    withDelete.getRules().forEach(rule -> rule.getVerbs().add("delete"));
+    assertThat(Rbac.compare("gateway", withDelete, requests))
+        .contains("gateway's Role grants what it never uses: delete configmaps");
+  }
+
+  @Test
+  void aServiceWithoutItsSecretStopsAtStartUpSayingWhatIsMissing() throws Exception {
+    assertThat(Path.of(SECRETS_MOUNT))
+        .as("this machine must not have the pods' secret mount")
+        .doesNotExist();
+    try (ServiceJvm withoutSecret =
+        start("order-service", "order-service-without-secret", "127.0.0.1", orders, null)) {
+      assertThat(withoutSecret.awaitExit(START_UP)).isNotZero();
+      String output = withoutSecret.output();
+      assertThat(output)
+          .contains("APPLICATION FAILED TO START")
+          .contains("order-service has no value for its secret(s)")
+          .doesNotContain("HikariPool")
+          .doesNotContain("PSQLException");
+      for (String key : manifests.secretMountedAt("order-service", SECRETS_MOUNT).keySet()) {
+        assertThat(output).contains("the file " + SECRETS_MOUNT + "/" + key);
+      }
+    }
+  }
+
+  /**
+   * Starts one pod of a Deployment with its Secret (the gateway has none: an empty directory): the
+   * keys of the Secret mounted at {@value #SECRETS_MOUNT} are written as files where the service
+   * reads them, as the kubelet does.
+   */
+  private static ServiceJvm pod(
+      String deployment, String name, String address, int port, Database database) {
+    Path mount = pods.resolve(name).resolve("secrets");
+    try {
+      Files.createDirectories(mount);
+      if (database != null) {
+        for (var key : manifests.secretMountedAt(deployment, SECRETS_MOUNT).entrySet()) {
+          Files.writeString(mount.resolve(key.getKey()), key.getValue());
+        }
+      }
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    return start(deployment, name, address, port, database, mount);
+  }
+
+  /**
+   * Starts a JVM as a pod of a Deployment: its app container's environment from the manifests (less
+   * the SkyWalking agent, which only the pod has), the test's database in place of the cluster's,
+   * and {@code secrets} as the directory of the mounted Secret (none: the service's own default,
+   * {@value #SECRETS_MOUNT}).
+   */
+  private static ServiceJvm start(
+      String deployment, String name, String address, Database database, Path secrets) {
+    return start(deployment, name, address, freePort(address), database, secrets);
+  }
+
+  private static ServiceJvm start(
+      String deployment, String name, String address, int port, Database database, Path secrets) {
+    Map<String, String> env = new HashMap<>(manifests.env(deployment));
+    env.remove("JAVA_TOOL_OPTIONS");
+    if (database != null) {
+      assertThat(env).containsKey("SPRING_DATASOURCE_URL");
+      env.put("SPRING_DATASOURCE_URL", database.jdbcUrl());
+    }
+    if (secrets != null) {
+      env.put("SHOP_SECRETS_DIRECTORY", secrets.toString());
+    }
+    return ServiceJvm.start(name, deployment, address, port, jvmOptions(deployment), env);
+  }
+
+  /** The pod's identity: its ServiceAccount, bound to its Role from the manifests. */
+  private static List<String> jvmOptions(String deployment) {
+    String account = manifests.serviceAccount(deployment);
+    return api.jvmOptions(account, manifests.roleOf(account));
+  }
+
+  /**
+   * A database of the test server, owned by the login role that the service's Secret names, as
+   * k8s/base/postgres/init-databases.sh sets it up in the cluster.
+   */
+  private static Database database(String deployment) {
+    Map<String, String> secret = manifests.secretMountedAt(deployment, SECRETS_MOUNT);
+    String user = secret.get("spring.datasource.username");
+    String password = secret.get("spring.datasource.password");
+    Database admin = TestPostgres.newDatabase();
+    try (Connection c =
+            DriverManager.getConnection(admin.jdbcUrl(), admin.username(), admin.password());
+        Statement s = c.createStatement()) {
+      String name = c.getCatalog();
+      s.execute(
+          "DO $$ BEGIN CREATE ROLE \""
+              + user
+              + "\" LOGIN PASSWORD '"
+              + password.replace("'", "''")
+              + "'; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+      s.execute("ALTER DATABASE \"" + name + "\" OWNER TO \"" + user + "\"");
+    } catch (SQLException e) {
+      throw new AssertionError("cannot set up the database of " + deployment, e);
+    }
+    return new Database(admin.jdbcUrl(), user, password);
+  }
+
+  private static String replace(String yaml, String from, String to) {
+    assertThat(yaml).contains(from);
+    return yaml.replace(from, to);
+  }
+
+  /** Requests for /api/inventory/items that an inventory pod has answered, from its metrics. */
+  private static double servedItems(ServiceJvm pod) throws IOException, InterruptedException {
+    return pod.metrics()
+        .lines()
+        .filter(l -> l.startsWith("http_server_requests_seconds_count{"))
+        .filter(l -> l.contains("uri=\"/api/inventory/items\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  private static void getItems(int times) throws IOException, InterruptedException {
+    for (int i = 0; i < times; i++) {
+      HttpResponse<String> response = get("/api/inventory/items");
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+  }
+
+  private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return HTTP.send(
+        HttpRequest.newBuilder(gatewayUri(path)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> placeOrder(int quantity)
+      throws IOException, InterruptedException {
+    String body = "{\"lines\":[{\"sku\":\"SKU-RED-MUG\",\"quantity\":" + quantity + "}]}";
+    return HTTP.send(
+        HttpRequest.newBuilder(gatewayUri("/api/orders"))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/json")
+            .header("Idempotency-Key", UUID.randomUUID().toString())
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static URI gatewayUri(String path) {
+    return URI.create("http://127.0.0.1:" + gateway.port() + path);
+  }
+}

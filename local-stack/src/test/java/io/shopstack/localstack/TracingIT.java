@@ -1,0 +1,318 @@
+package io.shopstack.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.shopstack.localstack.ShopClient.Answer;
+import io.shopstack.skywalking.collector.SkyWalkingCollector;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.skywalking.apm.network.event.v3.Event;
+import org.apache.skywalking.apm.network.language.agent.v3.Memory;
+import org.apache.skywalking.apm.network.language.agent.v3.SegmentObject;
+import org.apache.skywalking.apm.network.language.agent.v3.SegmentReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The stack of {@link StackIT} with a SkyWalking agent attached to every JVM, reporting to an
+ * in-test collector that speaks OAP's gRPC protocol. Every service must register under its own name
+ * with its instance properties and report JVM metrics, the batch job's short run included; an order
+ * placed through the gateway carries a trace id in its response and log lines exactly when a trace
+ * context exists, and nothing (never a placeholder) when none does.
+ *
+ * <p>By default the agent is the one the build prepares ({@code
+ * skywalking-collector/target/skywalking-agent}: the core agent, no plugins, so no spans and no
+ * trace context). {@code SHOP_SKYWALKING_AGENT_DIR} attaches another one, such as the official
+ * distribution with its plugins, and {@code SHOP_OAP_ADDRESS=host:11800} (with {@code
+ * SHOP_OAP_QUERY_URL}, default {@code http://host:12800/graphql}) reports to a real OAP and asks
+ * its query API instead of the in-test collector: see docs/observability.md.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TracingIT {
+
+  /** Service name to the instance names LocalStack gives its JVMs. */
+  private static final Map<String, List<String>> INSTANCES =
+      Map.of(
+          "gateway", List.of(LocalStack.GATEWAY),
+          "order-service", List.of(LocalStack.ORDER),
+          "inventory-service", List.of(LocalStack.INVENTORY_A, LocalStack.INVENTORY_B),
+          "batch-jobs", List.of(LocalStack.BATCH + "-1"));
+
+  private static final Path LOG_DIR = Path.of("target", "tracing-it");
+  private static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}(\\.[0-9]+){2}");
+  // The correlation part of every log line: [requestId,traceId] (logging.pattern.correlation).
+  private static final Pattern CORRELATION =
+      Pattern.compile("\\] \\[([^\\],]*),([^\\]]*)\\] [a-zA-Z]");
+
+  private static SkyWalkingCollector collector; // null when a real OAP is the backend
+  private static OapQuery oap; // null with the in-test collector
+  private static boolean tracingPlugins;
+  private static LocalStack stack;
+  private static ShopClient shop;
+
+  @BeforeAll
+  static void startStack() throws Exception {
+    Path projectDir = Path.of("..").toAbsolutePath().normalize();
+    Map<String, String> env = System.getenv();
+    Path agentDir =
+        Path.of(
+                env.getOrDefault(
+                    "SHOP_SKYWALKING_AGENT_DIR",
+                    projectDir.resolve("skywalking-collector/target/skywalking-agent").toString()))
+            .toAbsolutePath();
+    // The official distribution activates the toolkit (activations/) and traces HTTP and JDBC
+    // (plugins/); the core agent from Maven Central has neither.
+    tracingPlugins = Files.isDirectory(agentDir.resolve("activations"));
+    String backend;
+    if (env.containsKey("SHOP_OAP_ADDRESS")) {
+      backend = env.get("SHOP_OAP_ADDRESS");
+      String host = backend.substring(0, backend.lastIndexOf(':'));
+      oap =
+          new OapQuery(
+              URI.create(
+                  env.getOrDefault("SHOP_OAP_QUERY_URL", "http://" + host + ":12800/graphql")));
+    } else {
+      collector = SkyWalkingCollector.start();
+      backend = collector.backendAddress();
+    }
+    long started = System.nanoTime();
+    stack =
+        LocalStack.start(
+            projectDir,
+            LOG_DIR,
+            LocalStack.Ports.free(),
+            // A 1 s heartbeat: the batch job's JVM lives a few seconds, and the agent registers an
+            // instance with the first heartbeat after its channel is up.
+            new LocalStack.Agent(
+                agentDir, backend, Map.of("SW_AGENT_COLLECTOR_HEARTBEAT_PERIOD", "1")),
+            Map.of("shop.batch.reconcile-after", "0s"));
+    System.out.printf(
+        "TracingIT: stack with agents (%s) ready in %d s, reporting to %s%n",
+        agentDir,
+        Duration.ofNanos(System.nanoTime() - started).toSeconds(),
+        collector != null ? "the in-test collector" : backend);
+    shop = new ShopClient(stack.gatewayUrl());
+  }
+
+  @AfterAll
+  static void stopStack() {
+    try {
+      if (stack != null) {
+        stack.close();
+      }
+    } finally {
+      if (collector != null) {
+        collector.close();
+      }
+    }
+  }
+
+  @Test
+  @Order(1)
+  void everyJvmRegistersUnderItsOwnNameWithItsInstanceProperties() throws Exception {
+    assertThat(stack.runBatch()).as("nothing pending: the job exits 0").isZero();
+
+    if (collector == null) {
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofSeconds(5))
+          .untilAsserted(
+              () -> {
+                assertThat(oap.services()).containsAll(INSTANCES.keySet());
+                INSTANCES.forEach(
+                    (service, names) ->
+                        assertThat(oap.instances(service))
+                            .as(service)
+                            .containsKeys(names.toArray(String[]::new))
+                            .allSatisfy(
+                                (name, attributes) ->
+                                    assertThat(attributes).containsEntry("language", "java")));
+              });
+      return;
+    }
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                INSTANCES.forEach(
+                    (service, names) ->
+                        names.forEach(
+                            name ->
+                                assertThat(collector.instance(service, name))
+                                    .as("%s/%s in %s", service, name, collector)
+                                    .hasValueSatisfying(
+                                        instance ->
+                                            assertThat(instance.properties())
+                                                .containsEntry("language", "java")
+                                                .containsKeys("hostname", "OS Name")
+                                                .hasEntrySatisfying(
+                                                    "Process No.",
+                                                    pid ->
+                                                        assertThat(pid).matches("[1-9][0-9]*"))))));
+    assertThat(collector.services()).containsExactlyInAnyOrderElementsOf(INSTANCES.keySet());
+    // Five JVMs, five processes: no two instances share a name or a pid.
+    assertThat(collector.instances())
+        .hasSize(5)
+        .extracting(i -> i.properties().get("Process No."))
+        .doesNotHaveDuplicates();
+    // The agent reports its start, with the JVM's options, for every service.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                INSTANCES
+                    .keySet()
+                    .forEach(
+                        service ->
+                            assertThat(collector.events(service))
+                                .as(service)
+                                .filteredOn(e -> e.getName().equals("Start"))
+                                .isNotEmpty()
+                                .allSatisfy(
+                                    (Event start) ->
+                                        assertThat(start.getParametersMap().get("OPTS"))
+                                            .contains("-javaagent:"))));
+  }
+
+  @Test
+  @Order(2)
+  void everyJvmReportsJvmMetrics() {
+    await()
+        .atMost(Duration.ofSeconds(collector == null ? 120 : 30))
+        .pollInterval(Duration.ofSeconds(collector == null ? 5 : 1))
+        .untilAsserted(
+            () ->
+                INSTANCES.forEach(
+                    (service, names) ->
+                        names.forEach(
+                            name -> {
+                              if (collector == null) {
+                                assertThat(oap.hasJvmMetrics(service, name))
+                                    .as("%s/%s", service, name)
+                                    .isTrue();
+                                return;
+                              }
+                              assertThat(collector.jvmMetrics(service, name))
+                                  .as("%s/%s", service, name)
+                                  .isNotEmpty()
+                                  .flatMap(report -> report.getMetricsList())
+                                  .allSatisfy(
+                                      metric -> {
+                                        assertThat(metric.getThread().getLiveCount()).isPositive();
+                                        assertThat(metric.getMemoryList())
+                                            .filteredOn(Memory::getIsHeap)
+                                            .singleElement()
+                                            .extracting(Memory::getUsed)
+                                            .satisfies(used -> assertThat(used).isPositive());
+                                      });
+                            })));
+  }
+
+  @Test
+  @Order(3)
+  void anOrderCarriesATraceIdInItsAnswerAndLogLinesOnlyWhenATraceExists() throws IOException {
+    String sku = "SKU-TRACE-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+    assertThat(shop.putItem(sku, "Traced item", 5).status()).isEqualTo(201);
+
+    Answer placed = shop.placeOrder(sku, 1);
+
+    assertThat(placed.status()).isEqualTo(201);
+    String requestId = placed.header("X-Request-Id");
+    String orderId = placed.json().get("id").asString();
+    // order-service logs the placement inside the request: the line every user would search.
+    String placementLine =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () -> lineContaining(LocalStack.ORDER, "Order " + orderId + " placed"),
+                line -> line != null);
+    Matcher correlation = CORRELATION.matcher(placementLine);
+    assertThat(correlation.find()).as(placementLine).isTrue();
+    assertThat(correlation.group(1)).as("the gateway's request id").isEqualTo(requestId);
+
+    if (tracingPlugins) {
+      String traceId = placed.header("X-Trace-Id");
+      assertThat(traceId).as("X-Trace-Id").matches(TRACE_ID);
+      assertThat(correlation.group(2)).as("the trace id in the log line").isEqualTo(traceId);
+      if (collector != null) {
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () -> {
+                  List<SegmentObject> trace =
+                      collector.segments().stream()
+                          .filter(s -> s.getTraceId().equals(traceId))
+                          .toList();
+                  assertThat(trace)
+                      .extracting(SegmentObject::getService)
+                      .contains("gateway", "order-service", "inventory-service");
+                  // order-service's segment continues the gateway's, inventory's order-service's.
+                  assertThat(parentsOf(trace, "order-service")).contains("gateway");
+                  assertThat(parentsOf(trace, "inventory-service")).contains("order-service");
+                });
+      }
+    } else {
+      assertThat(placed.header("X-Trace-Id")).as("no trace context, no header").isNull();
+      assertThat(correlation.group(2)).as("no trace context, empty field").isEmpty();
+      if (collector != null) {
+        assertThat(collector.segments()).as("the core agent alone creates no spans").isEmpty();
+      }
+    }
+  }
+
+  @Test
+  @Order(4)
+  void noLogLineOfAnyServiceCarriesAPlaceholderInsteadOfATraceId() throws IOException {
+    for (String name :
+        List.of(
+            LocalStack.GATEWAY,
+            LocalStack.ORDER,
+            LocalStack.INVENTORY_A,
+            LocalStack.INVENTORY_B,
+            LocalStack.BATCH)) {
+      Path log =
+          name.equals(LocalStack.BATCH) ? LOG_DIR.resolve("batch-jobs.log") : stack.log(name);
+      List<String> lines = Files.readAllLines(log);
+      assertThat(lines).as(name).isNotEmpty();
+      for (String line : lines) {
+        Matcher correlation = CORRELATION.matcher(line);
+        if (correlation.find()) {
+          assertThat(correlation.group(2))
+              .as("%s: %s", name, line)
+              .satisfiesAnyOf(
+                  id -> assertThat(id).isEmpty(), id -> assertThat(id).matches(TRACE_ID));
+        }
+      }
+      assertThat(lines).as(name).noneMatch(l -> l.contains("N/A") || l.contains("TID:"));
+    }
+  }
+
+  private static List<String> parentsOf(List<SegmentObject> trace, String service) {
+    return trace.stream()
+        .filter(s -> s.getService().equals(service))
+        .flatMap(s -> s.getSpansList().stream())
+        .flatMap(span -> span.getRefsList().stream())
+        .map(SegmentReference::getParentService)
+        .toList();
+  }
+
+  private static String lineContaining(String service, String text) throws IOException {
+    return Files.readAllLines(stack.log(service)).stream()
+        .filter(line -> line.contains(text))
+        .findFirst()
+        .orElse(null);
+  }
+}

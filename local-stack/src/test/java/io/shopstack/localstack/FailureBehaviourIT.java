@@ -60,7 +60,7 @@ class FailureBehaviourIT {
   @Test
   @Order(1)
   void twoHundredConcurrentOrdersForFiftyInStockConfirmExactlyFifty() throws Exception {
-    String sku = newItemWithStock(50);
+    String sku = shop.newItemWithStock(50);
     List<String> keys = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       keys.add(UUID.randomUUID().toString());
@@ -97,7 +97,7 @@ class FailureBehaviourIT {
     assertThat(finalStatuses)
         .as("%d answered PENDING first", pending)
         .isEqualTo(Map.of("CONFIRMED", 50, "REJECTED", 150));
-    assertThat(available(sku)).isZero();
+    assertThat(shop.available(sku)).isZero();
     assertThat(reserved).as("units held by reservations").isEqualTo(50);
     assertThat(totalOrders()).isEqualTo(ordersBefore + 200);
 
@@ -106,7 +106,7 @@ class FailureBehaviourIT {
     for (int i = 0; i < keys.size(); i++) {
       assertThat(replay.get(i).status()).as("replay of key %s", i).isEqualTo(first.get(i).status());
     }
-    assertThat(available(sku)).isZero();
+    assertThat(shop.available(sku)).isZero();
     assertThat(totalOrders()).as("a replay places no order").isEqualTo(ordersBefore + 200);
   }
 
@@ -141,7 +141,7 @@ class FailureBehaviourIT {
   @Test
   @Order(3)
   void stoppingAnInventoryInstanceUnderLoadFailsNoRequest() throws Exception {
-    String sku = newItemWithStock(100_000);
+    String sku = shop.newItemWithStock(100_000);
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicInteger done = new AtomicInteger();
     List<String> failures = Collections.synchronizedList(new ArrayList<>());
@@ -178,7 +178,7 @@ class FailureBehaviourIT {
   @Test
   @Order(4)
   void whileInventoryIsDownOrdersArePendingFastAndTheBreakerOpens() throws Exception {
-    String sku = newItemWithStock(6);
+    String sku = shop.newItemWithStock(6);
     List<String> pending = new ArrayList<>();
     stack.stop(LocalStack.INVENTORY_A);
     stack.stop(LocalStack.INVENTORY_B);
@@ -219,13 +219,13 @@ class FailureBehaviourIT {
           shop.get("/api/orders/" + id).json().get("status").asString(), 1, Integer::sum);
     }
     assertThat(statuses).containsEntry("CONFIRMED", 6).containsEntry("REJECTED", 4).hasSize(2);
-    assertThat(available(sku)).isZero();
+    assertThat(shop.available(sku)).isZero();
   }
 
   @Test
   @Order(5)
   void twoBatchRunsAtOnceSettleEachOrderOnceAndAFailingRunExitsNonZero() throws Exception {
-    String sku = newItemWithStock(3);
+    String sku = shop.newItemWithStock(3);
     List<String> pending = new ArrayList<>();
     stack.stop(LocalStack.INVENTORY_A);
     stack.stop(LocalStack.INVENTORY_B);
@@ -243,7 +243,7 @@ class FailureBehaviourIT {
         .pollInterval(Duration.ofSeconds(1))
         .until(
             () -> {
-              shop.placeOrder(newItemWithStock(1), 1);
+              shop.placeOrder(shop.newItemWithStock(1), 1);
               return breakerState().equals("closed");
             });
 
@@ -262,7 +262,7 @@ class FailureBehaviourIT {
           shop.get("/api/orders/" + id).json().get("status").asString(), 1, Integer::sum);
     }
     assertThat(statuses).containsEntry("CONFIRMED", 3).containsEntry("REJECTED", 2).hasSize(2);
-    assertThat(available(sku)).as("each order reserved once").isZero();
+    assertThat(shop.available(sku)).as("each order reserved once").isZero();
 
     stack.stop(LocalStack.ORDER);
     try {
@@ -320,16 +320,5 @@ class FailureBehaviourIT {
 
   private static long totalOrders() {
     return shop.get("/api/orders?size=1").json().get("totalElements").asLong();
-  }
-
-  private static String newItemWithStock(int available) {
-    String sku = "SKU-FAIL-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
-    Answer created = shop.putItem(sku, "Test item", available);
-    assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
-    return sku;
-  }
-
-  private static int available(String sku) {
-    return shop.get("/api/inventory/items/" + sku).json().get("available").asInt();
   }
 }

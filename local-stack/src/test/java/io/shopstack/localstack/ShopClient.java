@@ -49,6 +49,20 @@ final class ShopClient {
     return placeOrder(UUID.randomUUID().toString(), orderBody(sku, quantity));
   }
 
+  /** Creates an item of its own for a test, so that tests do not share stock. */
+  String newItemWithStock(int available) {
+    String sku = "SKU-TEST-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+    Answer created = putItem(sku, "Test item", available);
+    if (created.status() != 201) {
+      throw new IllegalStateException("Could not create " + sku + ": " + created.raw().body());
+    }
+    return sku;
+  }
+
+  int available(String sku) {
+    return get("/api/inventory/items/" + sku).json().get("available").asInt();
+  }
+
   static String orderBody(String sku, int quantity) {
     return """
         {"lines":[{"sku":"%s","quantity":%d}]}"""

@@ -53,7 +53,7 @@ class StackIT {
   @Test
   @Order(1)
   void anOrderWithStockIsConfirmedAndTakesTheStock() {
-    String sku = newItemWithStock(10);
+    String sku = shop.newItemWithStock(10);
 
     Answer placed = shop.placeOrder(sku, 3);
 
@@ -64,13 +64,13 @@ class StackIT {
     assertThat(placed.header("X-Request-Id")).isNotBlank();
     assertThat(shop.get("/api/orders/" + id).json().get("status").asString())
         .isEqualTo("CONFIRMED");
-    assertThat(available(sku)).isEqualTo(7);
+    assertThat(shop.available(sku)).isEqualTo(7);
   }
 
   @Test
   @Order(2)
   void anOrderBeyondTheStockIsRejectedNamingTheLine() {
-    String sku = newItemWithStock(2);
+    String sku = shop.newItemWithStock(2);
 
     Answer placed = shop.placeOrder(sku, 5);
 
@@ -80,13 +80,13 @@ class StackIT {
     assertThat(placed.json().get("lines").get(0).get("available").asInt()).isEqualTo(2);
     String id = placed.json().get("orderId").asString();
     assertThat(shop.get("/api/orders/" + id).json().get("status").asString()).isEqualTo("REJECTED");
-    assertThat(available(sku)).isEqualTo(2);
+    assertThat(shop.available(sku)).isEqualTo(2);
   }
 
   @Test
   @Order(3)
   void repeatingARequestWithItsIdempotencyKeyPlacesNoSecondOrder() {
-    String sku = newItemWithStock(10);
+    String sku = shop.newItemWithStock(10);
     String key = UUID.randomUUID().toString();
     String body = ShopClient.orderBody(sku, 4);
 
@@ -96,7 +96,7 @@ class StackIT {
     assertThat(first.status()).isEqualTo(201);
     assertThat(again.status()).isEqualTo(201);
     assertThat(again.json().get("id").asString()).isEqualTo(first.json().get("id").asString());
-    assertThat(available(sku)).isEqualTo(6);
+    assertThat(shop.available(sku)).isEqualTo(6);
     assertThat(shop.placeOrder(key, ShopClient.orderBody(sku, 5)).status())
         .as("the same key with another body")
         .isEqualTo(422);
@@ -105,15 +105,15 @@ class StackIT {
   @Test
   @Order(4)
   void cancellingAnOrderGivesTheStockBack() {
-    String sku = newItemWithStock(5);
+    String sku = shop.newItemWithStock(5);
     String id = shop.placeOrder(sku, 5).json().get("id").asString();
-    assertThat(available(sku)).isZero();
+    assertThat(shop.available(sku)).isZero();
 
     Answer cancelled = shop.post("/api/orders/" + id + "/cancel");
 
     assertThat(cancelled.status()).isEqualTo(200);
     assertThat(cancelled.json().get("status").asString()).isEqualTo("CANCELLED");
-    assertThat(available(sku)).isEqualTo(5);
+    assertThat(shop.available(sku)).isEqualTo(5);
     assertThat(shop.post("/api/orders/" + id + "/cancel").status()).as("idempotent").isEqualTo(200);
   }
 
@@ -182,7 +182,7 @@ class StackIT {
   @Test
   @Order(100)
   void whileInventoryIsDownOrdersArePendingAndTheBatchJobSettlesThemLater() throws Exception {
-    String sku = newItemWithStock(10);
+    String sku = shop.newItemWithStock(10);
     stack.stop(LocalStack.INVENTORY_A);
     stack.stop(LocalStack.INVENTORY_B);
     try {
@@ -200,24 +200,12 @@ class StackIT {
           .until(() -> stack.runBatch() == 0);
       assertThat(shop.get("/api/orders/" + id).json().get("status").asString())
           .isEqualTo("CONFIRMED");
-      assertThat(available(sku)).isEqualTo(8);
+      assertThat(shop.available(sku)).isEqualTo(8);
       assertThat(stack.runBatch()).as("a second run finds nothing to do").isZero();
-      assertThat(available(sku)).as("nothing settled twice").isEqualTo(8);
+      assertThat(shop.available(sku)).as("nothing settled twice").isEqualTo(8);
     } finally {
       stack.start(LocalStack.INVENTORY_A, LocalStack.INVENTORY_B);
     }
-  }
-
-  private static String newItemWithStock(int available) {
-    // Every test uses an item of its own so that the tests do not depend on each other.
-    String sku = "SKU-TEST-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
-    Answer created = shop.putItem(sku, "Test item", available);
-    assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
-    return sku;
-  }
-
-  private static int available(String sku) {
-    return shop.get("/api/inventory/items/" + sku).json().get("available").asInt();
   }
 
   private static String metrics(String instance) {

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Benchmark of the local stack (a script, not a test; about 8 minutes). Starts the stack itself
+# (java -jar local-stack/target/local-stack.jar), then prints per service the time from JVM start
+# to readiness UP and the RSS at idle and after load, and through bench/Bench.java the order
+# flow's highest rate held 60 s with p99 < 100 ms, p50/p99 at 50 req/s, the gateway's throughput
+# ratio against inventory-service directly, and errors at 32/64/128 concurrent connections.
+# All traffic stays on 127.0.0.1. Everything it started is stopped on exit, Ctrl-C or failure.
+#   bench/run.sh            (set JAVA_HOME to a JDK 21+; builds the jars if they are missing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+project=$(pwd)
+java_cmd="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+work=$(mktemp -d /tmp/shop-bench.XXXXXX)
+launcher=""
+bench=""
+declare -A pid=() ready_ms=() start_ms=() idle_rss=()
+
+cleanup() {
+  trap - EXIT INT TERM
+  [ -z "$bench" ] || kill -TERM "$bench" 2>/dev/null || true
+  if [ -n "$launcher" ] && kill -0 "$launcher" 2>/dev/null; then
+    kill -TERM "$launcher" 2>/dev/null || true  # its shutdown hook stops the services and PostgreSQL
+    for _ in $(seq 1 30); do kill -0 "$launcher" 2>/dev/null || break; sleep 1; done
+    kill -KILL "$launcher" 2>/dev/null || true
+  fi
+  for p in "${pid[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+  echo "stopped everything this script started (logs: $work)"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+for port in 8080 8081 8082 8083 9080 9081 9082 9083 15432; do
+  if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
+    echo "port $port is in use: stop the running stack first" >&2
+    exit 1
+  fi
+done
+if ! ls local-stack/target/local-stack.jar gateway/target/gateway.jar >/dev/null 2>&1; then
+  ./mvnw -B -q -DskipTests -Dspotless.check.skip=true package
+fi
+
+now_ms() { date +%s%3N; }
+clk_tck=$(getconf CLK_TCK)
+btime=$(awk '/^btime/ {print $2}' /proc/stat)
+# Process start time in epoch ms from /proc/<pid>/stat (field 22, clock ticks since boot).
+proc_start_ms() { awk -v t="$clk_tck" -v b="$btime" '{ sub(/^.*\) /, ""); printf "%.0f", (b + $20 / t) * 1000 }' "/proc/$1/stat"; }
+rss_mib() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+
+declare -A names=([8080]=gateway [8081]=order-service [8082]=inventory-a [8083]=inventory-b)
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(uname -r); $("$java_cmd" -version 2>&1 | head -1)"
+echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo
+SHOP_PROJECT_DIR="$project" SHOP_BATCH_INTERVAL=86400 "$java_cmd" -jar local-stack/target/local-stack.jar \
+  >"$work/local-stack.log" 2>&1 &
+launcher=$!
+
+# Find the service JVMs (children of the launcher, by jar path and port) and poll each one's
+# readiness on its management port (port + 1000) every 100 ms until UP.
+deadline=$(( $(now_ms) + 180000 ))
+while [ "${#ready_ms[@]}" -lt 4 ]; do
+  kill -0 "$launcher" 2>/dev/null || { echo "the launcher died:"; tail -20 "$work/local-stack.log"; exit 1; }
+  [ "$(now_ms)" -lt "$deadline" ] || { echo "not ready after 180 s"; exit 1; }
+  for child in $(pgrep -P "$launcher" || true); do
+    args=$(tr '\0' ' ' <"/proc/$child/cmdline" 2>/dev/null || true)
+    [[ "$args" == *"/target/"*".jar"* ]] || continue
+    port=$(sed -n 's/.*--server.port=\([0-9]*\).*/\1/p' <<<"$args")
+    if [ -n "$port" ] && [ -n "${names[$port]:-}" ] && [ -z "${pid[$port]:-}" ]; then
+      pid[$port]=$child
+      start_ms[$port]=$(proc_start_ms "$child")
+    fi
+  done
+  for port in "${!pid[@]}"; do
+    [ -z "${ready_ms[$port]:-}" ] || continue
+    if curl -fsS -m 1 "http://127.0.0.1:$((port + 1000))/actuator/health/readiness" 2>/dev/null | grep -q '"UP"'; then
+      ready_ms[$port]=$(now_ms)
+    fi
+  done
+  sleep 0.1
+done
+until grep -q "The shop is ready" "$work/local-stack.log"; do sleep 0.2; done
+
+echo "== start-up: JVM start -> readiness UP (services start together except inventory-a, alone first)"
+for port in 8082 8083 8081 8080; do
+  printf "%-18s %5.1f s\n" "${names[$port]}" "$(awk -v r="${ready_ms[$port]}" -v s="${start_ms[$port]}" 'BEGIN {print (r - s) / 1000}')"
+done
+sleep 15
+for port in "${!pid[@]}"; do idle_rss[$port]=$(rss_mib "${pid[$port]}"); done
+
+echo
+# In the background with wait: a signal then interrupts the wait and the trap runs at once.
+"$java_cmd" bench/Bench.java http://127.0.0.1:8080 http://127.0.0.1:8082 >"$work/bench.txt" 2>&1 &
+bench=$!
+tail -n +1 -f --pid="$bench" "$work/bench.txt" &
+follower=$!
+wait "$bench" || { echo "Bench.java failed"; exit 1; }
+wait "$follower"
+
+echo
+echo "== RSS (VmRSS, MiB): idle (15 s after ready) -> after load"
+for port in 8082 8083 8081 8080; do
+  printf "%-18s %5s -> %5s\n" "${names[$port]}" "${idle_rss[$port]}" "$(rss_mib "${pid[$port]}")"
+done
+
+echo
+echo "== targets"
+worst_ready=0; worst_rss=0
+for port in "${!pid[@]}"; do
+  t=$(( ready_ms[$port] - start_ms[$port] )); [ "$t" -gt "$worst_ready" ] && worst_ready=$t
+  [ "${idle_rss[$port]}" -gt "$worst_rss" ] && worst_rss=${idle_rss[$port]}
+done
+ratio=$(sed -n 's/^RESULT gateway throughput ratio: \([0-9.]*\).*/\1/p' "$work/bench.txt")
+errors=$(sed -n 's/^RESULT errors at 32\/64\/128 concurrent: //p' "$work/bench.txt")
+verdict() { if [ "$1" = 1 ]; then echo MET; else echo MISSED; fi; }
+printf "every service ready in <= 6 s:     slowest %.1f s   %s\n" "$(awk -v t=$worst_ready 'BEGIN {print t/1000}')" "$(verdict $(( worst_ready <= 6000 )))"
+printf "every service < 300 MiB RSS idle:  largest %s MiB  %s\n" "$worst_rss" "$(verdict $(( worst_rss < 300 )))"
+printf "gateway throughput ratio >= 0.6:   %s           %s\n" "$ratio" "$(verdict "$(awk -v r="$ratio" 'BEGIN {print (r >= 0.6) ? 1 : 0}')")"
+printf "no errors at 32/64/128 concurrent: %s errors      %s\n" "$errors" "$(verdict $(( errors == 0 )))"

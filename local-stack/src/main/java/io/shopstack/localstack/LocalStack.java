@@ -279,7 +279,10 @@ public final class LocalStack implements AutoCloseable {
   }
 
   private List<String> jvmOptions() {
-    List<String> options = new ArrayList<>(List.of("-Xss512k"));
+    // The memory envelope of a pod (limit 1 GiB, heap 75 % of it, as the manifests and the Jib
+    // images set), instead of a quarter of this machine's memory per JVM.
+    List<String> options =
+        new ArrayList<>(List.of("-Xss512k", "-XX:MaxRAM=1g", "-XX:MaxRAMPercentage=75"));
     if (agent != null) {
       options.add("-javaagent:" + agent.directory().resolve("skywalking-agent.jar"));
       // The 9.4 agent's shaded Byte Buddy needs this to instrument classes of JDK 25.

@@ -2,6 +2,7 @@ package io.shopstack.gateway.routes;
 
 import io.shopstack.defaults.loadbalancer.FailedInstances;
 import io.shopstack.defaults.web.ProblemWriter;
+import io.shopstack.defaults.web.Problems;
 import io.shopstack.defaults.web.RequestBodyLimitFilter.BodyTooLargeException;
 import java.net.URI;
 import java.net.http.HttpConnectTimeoutException;
@@ -26,10 +27,8 @@ import org.springframework.web.servlet.function.ServerResponse;
  */
 final class DownstreamFailures implements HandlerFilterFunction<ServerResponse, ServerResponse> {
 
-  private static final URI SERVICE_UNAVAILABLE =
-      URI.create("https://shop.example/problems/service-unavailable");
-  private static final URI SERVICE_TIMEOUT =
-      URI.create("https://shop.example/problems/service-timeout");
+  private static final URI SERVICE_UNAVAILABLE = Problems.type("service-unavailable");
+  private static final URI SERVICE_TIMEOUT = Problems.type("service-timeout");
 
   private static final Logger log = LoggerFactory.getLogger(DownstreamFailures.class);
 

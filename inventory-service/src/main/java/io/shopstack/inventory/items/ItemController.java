@@ -1,5 +1,6 @@
 package io.shopstack.inventory.items;
 
+import io.shopstack.defaults.web.Problems;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.util.List;
@@ -68,7 +69,7 @@ class ItemController {
 
   private static ErrorResponseException notFound(String sku) {
     ProblemDetail problem = ProblemDetail.forStatus(HttpStatus.NOT_FOUND);
-    problem.setType(URI.create("https://shop.example/problems/item-not-found"));
+    problem.setType(Problems.type("item-not-found"));
     problem.setTitle("Item not found");
     problem.setDetail("There is no item with sku " + sku + ".");
     problem.setProperty("sku", sku);

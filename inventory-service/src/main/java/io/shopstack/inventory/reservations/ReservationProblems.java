@@ -1,6 +1,6 @@
 package io.shopstack.inventory.reservations;
 
-import java.net.URI;
+import io.shopstack.defaults.web.Problems;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -14,7 +14,7 @@ final class ReservationProblems {
 
   static ErrorResponseException insufficientStock(UUID orderId, List<ShortLine> lines) {
     ProblemDetail problem =
-        problem(
+        Problems.of(
             HttpStatus.CONFLICT,
             "insufficient-stock",
             "Insufficient stock",
@@ -26,7 +26,7 @@ final class ReservationProblems {
 
   static ErrorResponseException released(UUID orderId) {
     ProblemDetail problem =
-        problem(
+        Problems.of(
             HttpStatus.CONFLICT,
             "reservation-released",
             "Reservation released",
@@ -37,7 +37,7 @@ final class ReservationProblems {
 
   static ErrorResponseException mismatch(UUID orderId) {
     ProblemDetail problem =
-        problem(
+        Problems.of(
             HttpStatus.UNPROCESSABLE_CONTENT,
             "reservation-mismatch",
             "Order id already used",
@@ -48,20 +48,12 @@ final class ReservationProblems {
 
   static ErrorResponseException notFound(UUID orderId) {
     ProblemDetail problem =
-        problem(
+        Problems.of(
             HttpStatus.NOT_FOUND,
             "reservation-not-found",
             "Reservation not found",
             "There is no reservation for order " + orderId + ".");
     problem.setProperty("orderId", orderId);
     return new ErrorResponseException(HttpStatus.NOT_FOUND, problem, null);
-  }
-
-  private static ProblemDetail problem(
-      HttpStatus status, String type, String title, String detail) {
-    ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-    problem.setType(URI.create("https://shop.example/problems/" + type));
-    problem.setTitle(title);
-    return problem;
   }
 }

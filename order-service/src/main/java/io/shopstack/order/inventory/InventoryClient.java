@@ -6,6 +6,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.shopstack.defaults.web.Problems;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
@@ -42,8 +43,7 @@ import org.springframework.web.client.RestClient;
 public class InventoryClient {
 
   private static final Logger log = LoggerFactory.getLogger(InventoryClient.class);
-  private static final URI INSUFFICIENT_STOCK =
-      URI.create("https://shop.example/problems/insufficient-stock");
+  private static final URI INSUFFICIENT_STOCK = Problems.type("insufficient-stock");
 
   private final RestClient http;
   private final CircuitBreaker breaker;

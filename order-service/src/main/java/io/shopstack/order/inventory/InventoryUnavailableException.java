@@ -1,6 +1,6 @@
 package io.shopstack.order.inventory;
 
-import java.net.URI;
+import io.shopstack.defaults.web.Problems;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -20,7 +20,7 @@ public class InventoryUnavailableException extends ErrorResponseException {
             "Inventory could not be reached to release the stock of order "
                 + orderId
                 + "; the order is unchanged. Try again later.");
-    problem.setType(URI.create("https://shop.example/problems/inventory-unavailable"));
+    problem.setType(Problems.type("inventory-unavailable"));
     problem.setTitle("Inventory unavailable");
     problem.setProperty("orderId", orderId);
     return problem;

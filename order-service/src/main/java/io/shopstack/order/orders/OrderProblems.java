@@ -1,7 +1,7 @@
 package io.shopstack.order.orders;
 
+import io.shopstack.defaults.web.Problems;
 import io.shopstack.order.inventory.Shortage;
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,7 +24,7 @@ final class OrderProblems {
 
   static ErrorResponseException notFound(UUID id) {
     ProblemDetail problem =
-        problem(
+        Problems.of(
             HttpStatus.NOT_FOUND,
             "order-not-found",
             "Order not found",
@@ -35,7 +35,7 @@ final class OrderProblems {
 
   static ErrorResponseException insufficientStock(UUID orderId, List<Shortage> lines) {
     ProblemDetail problem =
-        problem(
+        Problems.of(
             HttpStatus.CONFLICT,
             "insufficient-stock",
             "Insufficient stock",
@@ -47,7 +47,7 @@ final class OrderProblems {
 
   static ErrorResponseException keyReused() {
     ProblemDetail problem =
-        problem(
+        Problems.of(
             HttpStatus.UNPROCESSABLE_CONTENT,
             "idempotency-key-reused",
             "Idempotency key reused",
@@ -58,7 +58,7 @@ final class OrderProblems {
 
   static ErrorResponseException notCancellable(Order order) {
     ProblemDetail problem =
-        problem(
+        Problems.of(
             HttpStatus.CONFLICT,
             "order-not-cancellable",
             "Order cannot be cancelled",
@@ -66,13 +66,5 @@ final class OrderProblems {
     problem.setProperty("orderId", order.id());
     problem.setProperty("orderStatus", order.status());
     return new ErrorResponseException(HttpStatus.CONFLICT, problem, null);
-  }
-
-  private static ProblemDetail problem(
-      HttpStatus status, String type, String title, String detail) {
-    ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-    problem.setType(URI.create("https://shop.example/problems/" + type));
-    problem.setTitle(title);
-    return problem;
   }
 }

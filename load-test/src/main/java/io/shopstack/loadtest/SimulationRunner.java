@@ -6,9 +6,9 @@ package io.shopstack.loadtest;
  * and keeps the container alive {@code LOAD_TEST_KEEP_REPORT_SECONDS} so that the report can be
  * copied out with {@code kubectl cp}.
  */
-public final class LoadTest {
+public final class SimulationRunner {
 
-  private LoadTest() {}
+  private SimulationRunner() {}
 
   public static void main(String[] args) throws Exception {
     String results = System.getenv().getOrDefault("LOAD_TEST_RESULTS", "/tmp/results");

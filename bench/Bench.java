@@ -1,11 +1,17 @@
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -58,7 +64,13 @@ public class Bench {
 
   public static void main(String[] args) throws Exception {
     String gateway = args[0];
-    String inventory = args[1];
+    // One or more inventory-service instances, comma-separated; the first is "one instance".
+    List<String> inventories = List.of(args[1].split(","));
+    String inventory = inventories.get(0);
+    // The launcher's and PostgreSQL's process ids (optional): then the gateway-cost phase also
+    // prints the CPU time each process of the stack, and this load generator, spent per request.
+    long stackPid = args.length > 2 ? Long.parseLong(args[2]) : -1;
+    long postgresPid = args.length > 3 ? Long.parseLong(args[3]) : -1;
     Supplier<HttpRequest> order = () -> order(gateway);
     Supplier<HttpRequest> readViaGateway = () -> get(gateway + "/api/inventory/items/" + SKU);
     Supplier<HttpRequest> readDirect = () -> get(inventory + "/api/inventory/items/" + SKU);
@@ -98,17 +110,79 @@ public class Bench {
         "RESULT order flow at 50 req/s: p50 %.1f ms, p99 %.1f ms, errors %d%n",
         fixed.percentileMs(50), fixed.percentileMs(99), fixed.errors());
 
-    // Both sides saturated (64 in flight, the plateau of the concurrency steps below): with fewer
-    // in flight the ratio measures the gateway's added latency rather than its throughput.
+    // All paths saturated (64 in flight, the plateau of the concurrency steps below): with fewer
+    // in flight the ratio measures the gateway's added latency rather than its throughput. Each
+    // path first runs 20 s, so that all are measured with their code compiled (the gateway's proxy
+    // path is still getting faster at first), then each is measured twice, in turn.
+    //
+    // The ratio compares the gateway with inventory-service reached directly over the same two
+    // instances the gateway spreads the reads over (round robin here, as a Kubernetes Service
+    // would); one instance alone is measured too, and its ratio printed, because it is cheaper
+    // per request on a shared 2-core machine (one JVM instead of two taking turns on the cores).
     System.out.println(
-        "\n== gateway cost (GET /api/inventory/items/" + SKU + ", 64 in flight, 15 s each)");
-    Result viaGateway = closed("via gateway :8080", readViaGateway, 64, 15);
-    Result direct = closed("direct inventory :8082", readDirect, 64, 15);
-    System.out.println(viaGateway.line());
-    System.out.println(direct.line());
+        "\n== gateway cost (GET /api/inventory/items/"
+            + SKU
+            + ", 64 in flight; 20 s each to warm up, then 2 x 15 s each in turn)");
+    AtomicLong turn = new AtomicLong();
+    Map<String, Supplier<HttpRequest>> paths = new LinkedHashMap<>();
+    paths.put("via gateway :8080", readViaGateway);
+    paths.put(
+        "direct, both instances",
+        () ->
+            get(
+                inventories.get((int) (turn.getAndIncrement() % inventories.size()))
+                    + "/api/inventory/items/"
+                    + SKU));
+    paths.put("direct, one instance", readDirect);
+    for (Map.Entry<String, Supplier<HttpRequest>> path : paths.entrySet()) {
+      closed("warm-up " + path.getKey(), path.getValue(), 64, 20);
+    }
+    CpuMeter cpu = new CpuMeter(stackPid, postgresPid);
+    Map<String, long[]> requests = new LinkedHashMap<>();
+    Map<String, double[]> seconds = new LinkedHashMap<>();
+    Map<String, Map<String, Double>> cpuSeconds = new LinkedHashMap<>();
+    for (int round = 0; round < 2; round++) {
+      for (Map.Entry<String, Supplier<HttpRequest>> path : paths.entrySet()) {
+        Map<String, Long> before = cpu.sample();
+        Result result = closed(path.getKey(), path.getValue(), 64, 15);
+        addCpu(cpuSeconds.computeIfAbsent(path.getKey(), k -> new TreeMap<>()), before, cpu.sample());
+        requests.computeIfAbsent(path.getKey(), k -> new long[1])[0] +=
+            result.ok() + result.errors();
+        seconds.computeIfAbsent(path.getKey(), k -> new double[1])[0] += result.seconds();
+        System.out.println(result.line());
+      }
+    }
+    Map<String, Double> rates = new LinkedHashMap<>();
+    requests.forEach((path, n) -> rates.put(path, n[0] / seconds.get(path)[0]));
+    if (stackPid >= 0) {
+      System.out.println("CPU per request (us; utime + stime of each process, both rounds)");
+      System.out.printf("%-26s", "process");
+      paths.keySet().forEach(path -> System.out.printf(" %24s", path));
+      System.out.println();
+      TreeMap<String, Double> names = new TreeMap<>();
+      cpuSeconds.values().forEach(m -> m.forEach(names::putIfAbsent));
+      for (String name : names.keySet()) {
+        System.out.printf("%-26s", name);
+        for (String path : paths.keySet()) {
+          double used = cpuSeconds.get(path).getOrDefault(name, 0.0);
+          System.out.printf(" %24.0f", used * 1e6 / requests.get(path)[0]);
+        }
+        System.out.println();
+      }
+      System.out.printf("%-26s", "all");
+      for (String path : paths.keySet()) {
+        double used = cpuSeconds.get(path).values().stream().mapToDouble(Double::doubleValue).sum();
+        System.out.printf(" %24.0f", used * 1e6 / requests.get(path)[0]);
+      }
+      System.out.println();
+    }
+    double via = rates.get("via gateway :8080");
     System.out.printf(
-        "RESULT gateway throughput ratio: %.2f (%.1f / %.1f req/s)%n",
-        viaGateway.rate() / direct.rate(), viaGateway.rate(), direct.rate());
+        "ratio against one instance alone: %.2f (%.1f / %.1f req/s)%n",
+        via / rates.get("direct, one instance"), via, rates.get("direct, one instance"));
+    System.out.printf(
+        "RESULT gateway throughput ratio: %.2f (%.1f / %.1f req/s, direct over both instances)%n",
+        via / rates.get("direct, both instances"), via, rates.get("direct, both instances"));
 
     System.out.println("\n== concurrency through the gateway (same read, 10 s each)");
     long totalErrors = 0;
@@ -118,6 +192,88 @@ public class Bench {
       totalErrors += r.errors();
     }
     System.out.println("RESULT errors at 32/64/128 concurrent: " + totalErrors);
+  }
+
+  /**
+   * CPU time (utime + stime from /proc, Linux) of the stack's processes, grouped by what they are:
+   * each service JVM by its jar and port, PostgreSQL's processes together, and this load generator.
+   */
+  static final class CpuMeter {
+    private final long stackPid;
+    private final long postgresPid;
+
+    CpuMeter(long stackPid, long postgresPid) {
+      this.stackPid = stackPid;
+      this.postgresPid = postgresPid;
+    }
+
+    Map<String, Long> sample() {
+      Map<String, Long> ticks = new TreeMap<>();
+      if (stackPid < 0) {
+        return ticks;
+      }
+      List<ProcessHandle> processes = new ArrayList<>();
+      ProcessHandle.of(stackPid).ifPresent(p -> p.descendants().forEach(processes::add));
+      processes.add(ProcessHandle.current());
+      // PostgreSQL runs detached from the launcher (pg_ctl): its server and the server's children.
+      List<ProcessHandle> postgres = new ArrayList<>();
+      ProcessHandle.of(postgresPid)
+          .ifPresent(
+              p -> {
+                postgres.add(p);
+                p.descendants().forEach(postgres::add);
+              });
+      processes.addAll(postgres);
+      for (ProcessHandle process : processes) {
+        String name = postgres.contains(process) ? "postgresql" : name(process);
+        long used = ticks(process.pid());
+        if (name != null && used >= 0) {
+          ticks.merge(name, used, Long::sum);
+        }
+      }
+      return ticks;
+    }
+
+    private static String name(ProcessHandle process) {
+      if (process.pid() == ProcessHandle.current().pid()) {
+        return "load generator";
+      }
+      try {
+        String commandLine =
+            new String(Files.readAllBytes(Path.of("/proc/" + process.pid() + "/cmdline")))
+                .replace('\0', ' ');
+        for (String module : List.of("gateway", "order-service", "inventory-service")) {
+          if (commandLine.contains(module + ".jar")) {
+            int at = commandLine.indexOf("--server.port=");
+            return at < 0 ? module : module + " :" + commandLine.substring(at + 14).split(" ")[0];
+          }
+        }
+        return null;
+      } catch (IOException gone) {
+        return null;
+      }
+    }
+
+    private static long ticks(long pid) {
+      try {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      } catch (IOException | RuntimeException gone) {
+        return -1;
+      }
+    }
+  }
+
+  /** Clock ticks per second of /proc/<pid>/stat's times on Linux. */
+  static final double USER_HZ = 100;
+
+  static void addCpu(Map<String, Double> total, Map<String, Long> from, Map<String, Long> to) {
+    to.forEach(
+        (name, ticks) -> {
+          long delta = ticks - from.getOrDefault(name, ticks);
+          total.merge(name, delta / USER_HZ, Double::sum);
+        });
   }
 
   static HttpRequest get(String url) {

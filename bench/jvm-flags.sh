@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Measures what JVM flags change for one service started alone (default: the gateway, which
-# needs no database): time from JVM start to readiness UP and RSS 15 s later, for the launcher's
-# flags (-Xss512k only), a capped heap, C1 only, and the JDK's ahead-of-time cache (JDK 24+,
-# trained once with spring.context.exit=onRefresh on the extracted jar). About 3 minutes.
+# needs no database): time from JVM start to readiness UP and RSS 15 s later, for -Xss512k alone
+# (the launcher's flags before it got a pod's memory envelope), a capped heap, C1 only, and the
+# JDK's ahead-of-time cache (JDK 25+, trained once with spring.context.exit=onRefresh on the
+# extracted jar). About 3 minutes.
 #   bench/jvm-flags.sh [module]       (the stack must not be running: ports 18080/19080)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,7 +40,7 @@ measure() {
 }
 
 echo "$module alone, $(nproc) cores, $("$java_cmd" -version 2>&1 | head -1)"
-measure "-Xss512k (local-stack's flags)" -Xss512k
+measure "-Xss512k" -Xss512k
 measure "-Xss512k -Xmx128m" -Xss512k -Xmx128m
 measure "-Xss512k -Xmx128m -XX:+UseSerialGC" -Xss512k -Xmx128m -XX:+UseSerialGC
 measure "-Xss512k -XX:TieredStopAtLevel=1" -Xss512k -XX:TieredStopAtLevel=1

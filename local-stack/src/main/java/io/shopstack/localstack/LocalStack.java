@@ -110,10 +110,12 @@ public final class LocalStack implements AutoCloseable {
   private void startAll(Ports wanted) throws IOException, InterruptedException {
     freePorts = wanted.gateway() == 0;
     Files.createDirectories(logDir);
+    Path dataDirectory = logDir.resolve("postgres-data");
+    removeLeftoverData(dataDirectory);
     postgres =
         EmbeddedPostgres.builder()
             .setPort(wanted.postgres() == 0 ? freePort() : wanted.postgres())
-            .setDataDirectory(logDir.resolve("postgres-data"))
+            .setDataDirectory(dataDirectory)
             .setCleanDataDirectory(true)
             .start();
     createDatabases("orders", "inventory");
@@ -141,10 +143,45 @@ public final class LocalStack implements AutoCloseable {
             + ports.order());
     define(GATEWAY, "gateway", ports.gateway(), gatewayArgs);
 
-    // The two inventory instances share one database: start the first alone so that only one of
-    // them runs the Flyway migrations, then the rest side by side.
-    start(INVENTORY_A);
-    start(INVENTORY_B, ORDER, GATEWAY);
+    // One after the other, each ready before the next starts. A JVM's start is CPU-bound (class
+    // loading, JIT, Spring's context): side by side on a laptop's few cores each takes three
+    // times as long and the whole stack is no sooner ready (bench/run.sh measured 3.5 s for
+    // inventory-a alone, 9-12 s for the next three started together). Inventory-a first also
+    // means only one instance runs the Flyway migrations of the database both share.
+    for (String name : List.of(INVENTORY_A, INVENTORY_B, ORDER, GATEWAY)) {
+      start(name);
+    }
+  }
+
+  /**
+   * The data of every run is thrown away when it stops. A run that was killed (SIGKILL, a crash)
+   * leaves it behind, and PostgreSQL's initdb would then refuse the directory: remove it, unless
+   * the PostgreSQL of that run is still running.
+   */
+  private static void removeLeftoverData(Path dataDirectory) throws IOException {
+    if (!Files.exists(dataDirectory)) {
+      return;
+    }
+    Path pidFile = dataDirectory.resolve("postmaster.pid");
+    if (Files.isRegularFile(pidFile)) {
+      List<String> lines = Files.readAllLines(pidFile);
+      if (!lines.isEmpty()) {
+        long pid = Long.parseLong(lines.getFirst().strip());
+        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+          throw new IllegalStateException(
+              "PostgreSQL of an earlier run is still running (pid "
+                  + pid
+                  + ", data in "
+                  + dataDirectory
+                  + "): stop that run first");
+        }
+      }
+    }
+    try (var paths = Files.walk(dataDirectory)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
   }
 
   private void define(String name, String module, int port, List<String> settings)
@@ -163,7 +200,12 @@ public final class LocalStack implements AutoCloseable {
             name,
             port,
             managementPort,
-            ServiceProcess.javaCommand(jvmOptions(), jar(module), args),
+            jvmOptions(),
+            jar(module),
+            // The JDK's class cache and a Java agent that rewrites classes do not mix (and the
+            // agent is for tracing runs, not for fast starts).
+            agent == null ? StartupCache.of(jar(module)) : null,
+            args,
             agentEnvironment(module, name),
             logDir.resolve(name + ".log")));
   }
@@ -208,12 +250,42 @@ public final class LocalStack implements AutoCloseable {
               BATCH,
               0,
               0,
-              ServiceProcess.javaCommand(jvmOptions(), jar("batch-jobs"), args),
+              jvmOptions(),
+              jar("batch-jobs"),
+              null,
+              args,
               agentEnvironment("batch-jobs", BATCH + "-" + batchRun),
               logDir.resolve(BATCH + ".log"));
       batchRuns.add(run);
     }
     return run.runToCompletion(Duration.ofMinutes(3));
+  }
+
+  /**
+   * One line on the JDK class cache ({@link StartupCache}): which services started with it and
+   * which write it when they stop (the first start after a build).
+   */
+  public String startupCacheSummary() {
+    List<String> used = new ArrayList<>();
+    List<String> writing = new ArrayList<>();
+    services.forEach(
+        (name, service) -> {
+          if (service.startedWithCache()) {
+            used.add(name);
+          } else if (service.writesCache()) {
+            writing.add(name);
+          }
+        });
+    if (used.isEmpty() && writing.isEmpty()) {
+      return "Class cache: not used (a Java agent is attached).";
+    }
+    return "Class cache: started with it: "
+        + (used.isEmpty() ? "none" : String.join(", ", used))
+        + (writing.isEmpty()
+            ? "."
+            : "; written when stopped, for faster later starts: "
+                + String.join(", ", writing)
+                + ".");
   }
 
   public Ports ports() {
@@ -280,9 +352,13 @@ public final class LocalStack implements AutoCloseable {
 
   private List<String> jvmOptions() {
     // The memory envelope of a pod (limit 1 GiB, heap 75 % of it, as the manifests and the Jib
-    // images set), instead of a quarter of this machine's memory per JVM.
+    // images set) instead of a quarter of this machine's memory per JVM, and the collector the JVM
+    // picks by itself in such a pod: below 1792 MiB of memory it is no "server class machine" and
+    // uses the serial collector; here, where it sees the whole machine, that has to be said.
+    // docs/performance.md has the measured alternative (G1).
     List<String> options =
-        new ArrayList<>(List.of("-Xss512k", "-XX:MaxRAM=1g", "-XX:MaxRAMPercentage=75"));
+        new ArrayList<>(
+            List.of("-Xss512k", "-XX:MaxRAM=1g", "-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC"));
     if (agent != null) {
       options.add("-javaagent:" + agent.directory().resolve("skywalking-agent.jar"));
       // The 9.4 agent's shaded Byte Buddy needs this to instrument classes of JDK 25.
@@ -392,6 +468,7 @@ public final class LocalStack implements AutoCloseable {
           curl %s/api/inventory/items
 
         The batch job runs every %d s. Ctrl-C stops everything.
+        %s
         """,
         agent == null
             ? ""
@@ -404,7 +481,8 @@ public final class LocalStack implements AutoCloseable {
         stack.jdbcUrlOf("orders").replace("/orders", ""),
         gateway,
         gateway,
-        interval);
+        interval,
+        stack.startupCacheSummary());
     batch.scheduleWithFixedDelay(
         () -> {
           try {

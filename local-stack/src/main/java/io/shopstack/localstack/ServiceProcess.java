@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** One service JVM started from its executable jar, with its output in a log file. */
+/**
+ * One service JVM started from its executable jar (or, with a {@link StartupCache}, from the
+ * extracted jar and the JDK's class cache), with its output in a log file.
+ */
 final class ServiceProcess {
 
   private static final HttpClient http =
@@ -24,22 +27,33 @@ final class ServiceProcess {
   private final String name;
   private final int port;
   private final int managementPort;
-  private final List<String> command;
+  private final List<String> jvmOptions;
+  private final Path jar;
+  private final StartupCache startupCache;
+  private final List<String> args;
   private final Map<String, String> environment;
   private final Path log;
   private Process process;
+  private boolean training;
+  private boolean cached;
 
   ServiceProcess(
       String name,
       int port,
       int managementPort,
-      List<String> command,
+      List<String> jvmOptions,
+      Path jar,
+      StartupCache startupCache,
+      List<String> args,
       Map<String, String> environment,
       Path log) {
     this.name = name;
     this.port = port;
     this.managementPort = managementPort;
-    this.command = List.copyOf(command);
+    this.jvmOptions = List.copyOf(jvmOptions);
+    this.jar = jar;
+    this.startupCache = startupCache;
+    this.args = List.copyOf(args);
     this.environment = Map.copyOf(environment);
     this.log = log;
   }
@@ -60,6 +74,16 @@ final class ServiceProcess {
     return log;
   }
 
+  /** Whether the last start used the JDK's class cache ({@link StartupCache}). */
+  boolean startedWithCache() {
+    return cached;
+  }
+
+  /** Whether the last start will write the class cache when it stops. */
+  boolean writesCache() {
+    return training;
+  }
+
   boolean isRunning() {
     return process != null && process.isAlive();
   }
@@ -73,7 +97,23 @@ final class ServiceProcess {
       return;
     }
     Files.createDirectories(log.getParent());
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    if (training) {
+      // The last run trained and ended on its own (it was never stopped): its turn is over.
+      training = false;
+      startupCache.trainingEnded(jvmOptions, false);
+    }
+    List<String> options = new ArrayList<>(jvmOptions);
+    Path start = jar;
+    cached = false;
+    if (startupCache != null) {
+      start = startupCache.applicationJar();
+      List<String> cacheOptions = startupCache.options(jvmOptions);
+      training = startupCache.isTraining(cacheOptions);
+      cached = !training && !cacheOptions.isEmpty();
+      options.addAll(cacheOptions);
+    }
+    ProcessBuilder builder =
+        new ProcessBuilder(javaCommand(options, start, args)).redirectErrorStream(true);
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(environment);
     process = builder.start();
@@ -111,9 +151,16 @@ final class ServiceProcess {
       return;
     }
     process.destroy();
+    boolean killed = false;
     if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
+      killed = true;
       process.waitFor(10, TimeUnit.SECONDS);
+    }
+    if (training) {
+      // With a training run the JVM writes the class cache on its way out (a few seconds).
+      training = false;
+      startupCache.trainingEnded(jvmOptions, killed);
     }
   }
 

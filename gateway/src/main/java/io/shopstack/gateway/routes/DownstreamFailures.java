@@ -5,8 +5,6 @@ import io.shopstack.defaults.web.ProblemWriter;
 import io.shopstack.defaults.web.Problems;
 import io.shopstack.defaults.web.RequestBodyLimitFilter.BodyTooLargeException;
 import java.net.URI;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -82,7 +80,7 @@ final class DownstreamFailures implements HandlerFilterFunction<ServerResponse, 
       problem = ProblemDetail.forStatus(HttpStatus.CONTENT_TOO_LARGE);
       problem.setTitle("Request body too large");
       problem.setDetail(tooLarge.getMessage());
-    } else if (isReadTimeout(error)) {
+    } else if (FailedInstances.isReadTimeout(error)) {
       log.warn("{} did not answer {} {} in time", serviceId, request.method(), request.path());
       problem = ProblemDetail.forStatus(HttpStatus.GATEWAY_TIMEOUT);
       problem.setType(SERVICE_TIMEOUT);
@@ -99,15 +97,6 @@ final class DownstreamFailures implements HandlerFilterFunction<ServerResponse, 
     return ServerResponse.status(problem.getStatus())
         .contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .body(problem);
-  }
-
-  /**
-   * The JDK HTTP client's timeouts: not connected in time means the service is not there (503),
-   * connected but no answer in time that it is slow (504).
-   */
-  private static boolean isReadTimeout(Throwable error) {
-    return causedBy(error, HttpTimeoutException.class) != null
-        && causedBy(error, HttpConnectTimeoutException.class) == null;
   }
 
   private static <T extends Throwable> T causedBy(Throwable error, Class<T> type) {

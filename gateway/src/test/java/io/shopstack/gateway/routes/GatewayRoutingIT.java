@@ -14,8 +14,14 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -226,6 +232,41 @@ class GatewayRoutingIT {
 
     assertThat(response.statusCode()).isEqualTo(500);
     assertThat(response.body()).isEqualTo("{\"status\":500}");
+  }
+
+  /**
+   * The gateway must not become a bulkhead: 64 requests in flight to one instance are all forwarded
+   * at once (HttpClient 5's default pool would hold all but 5 of them back). The service answers
+   * only when all 64 have arrived together.
+   */
+  @Test
+  void manyRequestsInFlightToOneInstanceAreForwardedTogether() throws Exception {
+    int inFlight = 64;
+    CountDownLatch allArrived = new CountDownLatch(inFlight);
+    orders.answer(
+        request -> {
+          allArrived.countDown();
+          try {
+            boolean together = allArrived.await(1500, TimeUnit.MILLISECONDS);
+            return Answer.json(together ? 200 : 500, "{}");
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Answer.json(500, "{}");
+          }
+        });
+
+    List<Future<HttpResponse<String>>> responses = new ArrayList<>();
+    try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < inFlight; i++) {
+        String path = "/api/orders/" + i;
+        responses.add(clients.submit(() -> send(request(path).GET())));
+      }
+    }
+
+    for (Future<HttpResponse<String>> response : responses) {
+      assertThat(response.get().statusCode()).isEqualTo(200);
+    }
+    assertThat(orders.received()).hasSize(inFlight);
   }
 
   @Test

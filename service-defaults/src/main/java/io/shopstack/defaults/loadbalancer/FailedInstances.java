@@ -1,6 +1,7 @@
 package io.shopstack.defaults.loadbalancer;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
@@ -29,6 +30,8 @@ import org.springframework.cloud.client.loadbalancer.Response;
 public class FailedInstances implements LoadBalancerLifecycle<Object, Object, ServiceInstance> {
 
   private static final Logger log = LoggerFactory.getLogger(FailedInstances.class);
+  private static final String HTTP_CLIENT_5_CONNECT_TIMEOUT =
+      "org.apache.hc.client5.http.ConnectTimeoutException";
 
   private final Duration ejectFor;
   private final Clock clock;
@@ -61,20 +64,47 @@ public class FailedInstances implements LoadBalancerLifecycle<Object, Object, Se
   }
 
   /**
-   * True for failures that say the instance is not there: refused, reset, closed, not connected.
+   * True for failures that say the instance is not there: refused, reset, closed, not connected in
+   * time. Works for the JDK's HTTP client (order-service) and Apache HttpClient 5 (the gateway).
    */
   public static boolean isConnectionFailure(Throwable failure) {
     boolean io = false;
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof HttpConnectTimeoutException) {
+      if (isConnectTimeout(t)) {
         return true;
       }
-      if (t instanceof HttpTimeoutException || t instanceof java.net.SocketTimeoutException) {
+      if (t instanceof HttpTimeoutException || t instanceof SocketTimeoutException) {
         return false;
       }
       io |= t instanceof IOException;
     }
     return io;
+  }
+
+  /**
+   * True when the connection was made but the answer did not come in time: the instance is slow,
+   * not gone.
+   */
+  public static boolean isReadTimeout(Throwable failure) {
+    boolean timeout = false;
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (isConnectTimeout(t)) {
+        return false;
+      }
+      timeout |= t instanceof HttpTimeoutException || t instanceof SocketTimeoutException;
+    }
+    return timeout;
+  }
+
+  /**
+   * Both clients report a connect timeout as a subtype of their read-timeout type (JDK: {@link
+   * HttpConnectTimeoutException}; HttpClient 5: its {@code ConnectTimeoutException}, a {@link
+   * SocketTimeoutException}), so it is checked first. By name for HttpClient 5, which
+   * service-defaults does not depend on.
+   */
+  private static boolean isConnectTimeout(Throwable t) {
+    return t instanceof HttpConnectTimeoutException
+        || t.getClass().getName().equals(HTTP_CLIENT_5_CONNECT_TIMEOUT);
   }
 
   @Override

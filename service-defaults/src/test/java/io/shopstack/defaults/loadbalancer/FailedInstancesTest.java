@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.ClosedChannelException;
@@ -12,6 +13,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.apache.hc.client5.http.ConnectExceptionSupport;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.NoHttpResponseException;
 import org.junit.jupiter.api.Test;
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
@@ -64,6 +68,33 @@ class FailedInstancesTest {
 
     failed.onComplete(failure(a, new HttpTimeoutException("read timed out")));
     assertThat(failed.isEjected(a)).as("slow is not gone").isFalse();
+  }
+
+  @Test
+  void httpClient5FailuresAreClassifiedLikeTheJdkOnes() {
+    HttpHost host = new HttpHost("http", "127.0.0.1", 8082);
+    Throwable connectTimeout =
+        new ResourceAccessException(
+            "I/O error", ConnectExceptionSupport.createConnectTimeoutException(null, host));
+    Throwable refused =
+        new ResourceAccessException(
+            "I/O error",
+            ConnectExceptionSupport.enhance(new ConnectException("Connection refused"), host));
+    Throwable readTimeout =
+        new ResourceAccessException("I/O error", new SocketTimeoutException("Read timed out"));
+    Throwable noResponse =
+        new ResourceAccessException(
+            "I/O error", new NoHttpResponseException("127.0.0.1:8082 failed to respond"));
+
+    assertThat(FailedInstances.isConnectionFailure(connectTimeout)).isTrue();
+    assertThat(FailedInstances.isReadTimeout(connectTimeout)).isFalse();
+    assertThat(FailedInstances.isConnectionFailure(refused)).isTrue();
+    assertThat(FailedInstances.isReadTimeout(refused)).isFalse();
+    assertThat(FailedInstances.isConnectionFailure(noResponse)).isTrue();
+    assertThat(FailedInstances.isConnectionFailure(readTimeout)).isFalse();
+    assertThat(FailedInstances.isReadTimeout(readTimeout)).isTrue();
+    assertThat(FailedInstances.isReadTimeout(new HttpTimeoutException("read"))).isTrue();
+    assertThat(FailedInstances.isReadTimeout(new HttpConnectTimeoutException("connect"))).isFalse();
   }
 
   private ServiceInstanceListSupplier discovery() {

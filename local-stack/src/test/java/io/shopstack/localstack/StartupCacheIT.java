@@ -1,0 +1,136 @@
+package io.shopstack.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher's start-up cache with a real Spring Boot jar (batch-jobs, the smallest) and the JDK
+ * running this test: extracted once per jar version, the first JVM trains the class cache and
+ * writes it at exit, a JVM started with it then must be able to use it (the JDK is told to fail
+ * otherwise), and a killed training run leaves nothing behind.
+ */
+class StartupCacheIT {
+
+  private static final Path BATCH_JAR =
+      Path.of("..", "batch-jobs", "target", "batch-jobs.jar").toAbsolutePath().normalize();
+  private static final List<String> JVM_OPTIONS = List.of("-Xss512k", "-XX:+UseG1GC");
+  private static final boolean AOT_CACHE = Runtime.version().feature() >= 25;
+
+  @TempDir Path work;
+
+  @Test
+  void trainsOnceThenStartsWithTheCache() throws Exception {
+    Path jar =
+        Files.copy(
+            BATCH_JAR, Files.createDirectories(work.resolve("target")).resolve("batch-jobs.jar"));
+    StartupCache cache = StartupCache.of(jar);
+    assertThat(cache.applicationJar()).isRegularFile();
+    assertThat(cache.applicationJar().resolveSibling("lib")).isDirectory();
+    assertThat(StartupCache.of(jar)).as("the same version is extracted once").isSameAs(cache);
+
+    List<String> train = cache.options(JVM_OPTIONS);
+    assertThat(cache.isTraining(train)).isTrue();
+    assertThat(cache.options(JVM_OPTIONS))
+        .as("a second JVM of the module while the first trains: no cache options at all")
+        .isEmpty();
+
+    Run training = run(cache, train);
+    assertThat(training.exitCode()).as(training.output()).isZero();
+    cache.trainingEnded(JVM_OPTIONS, false);
+    assertThat(cache.cacheFile(JVM_OPTIONS)).isRegularFile();
+
+    List<String> use = cache.options(JVM_OPTIONS);
+    assertThat(cache.isTraining(use)).isFalse();
+    assertThat(use)
+        .contains(
+            (AOT_CACHE ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=")
+                + cache.cacheFile(JVM_OPTIONS));
+    // With AOTMode=on (or -Xshare:on) the JVM refuses to start unless it can use the cache.
+    List<String> strict = new ArrayList<>(use);
+    strict.add(AOT_CACHE ? "-XX:AOTMode=on" : "-Xshare:on");
+    Run cached = run(cache, strict);
+    assertThat(cached.exitCode())
+        .as("a start that must use the cache:%n%s", cached.output())
+        .isZero();
+
+    assertThat(cache.cacheFile(List.of("-XX:+UseSerialGC")))
+        .as("other JVM options, another cache")
+        .isNotEqualTo(cache.cacheFile(JVM_OPTIONS));
+  }
+
+  @Test
+  void killedTrainingRunLeavesNoCacheBehind() throws Exception {
+    Path jar =
+        Files.copy(
+            BATCH_JAR, Files.createDirectories(work.resolve("target")).resolve("batch-jobs.jar"));
+    StartupCache cache = StartupCache.of(jar);
+    cache.options(JVM_OPTIONS);
+    Path half = Files.writeString(cache.cacheFile(JVM_OPTIONS), "half written");
+    Path temporary = Files.writeString(Path.of(half + ".config"), "temporary");
+
+    cache.trainingEnded(JVM_OPTIONS, true);
+
+    assertThat(half).doesNotExist();
+    assertThat(temporary).doesNotExist();
+    assertThat(cache.isTraining(cache.options(JVM_OPTIONS))).as("the next start trains").isTrue();
+    cache.trainingEnded(JVM_OPTIONS, false);
+  }
+
+  @Test
+  void rebuiltJarIsExtractedAgainAndTheOldVersionRemoved() throws Exception {
+    Path jar =
+        Files.copy(
+            BATCH_JAR, Files.createDirectories(work.resolve("target")).resolve("batch-jobs.jar"));
+    StartupCache first = StartupCache.of(jar);
+    Path firstDirectory = first.applicationJar().getParent().getParent();
+
+    Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(5)));
+    StartupCache second = StartupCache.of(jar);
+
+    assertThat(second).isNotSameAs(first);
+    assertThat(second.applicationJar()).isRegularFile();
+    assertThat(firstDirectory).doesNotExist();
+    try (Stream<Path> versions = Files.list(work.resolve("target").resolve("local-stack"))) {
+      assertThat(versions).hasSize(1);
+    }
+  }
+
+  /**
+   * Starts the jar's application only up to its refreshed context ({@code spring.context.exit}),
+   * which is what a training run needs and needs no order-service.
+   */
+  private Run run(StartupCache cache, List<String> cacheOptions)
+      throws IOException, InterruptedException {
+    Path log = Files.createTempFile(work, "jvm", ".log");
+    List<String> options = new ArrayList<>(JVM_OPTIONS);
+    options.addAll(cacheOptions);
+    options.add("-Dspring.context.exit=onRefresh");
+    Process process =
+        new ProcessBuilder(ServiceProcess.javaCommand(options, cache.applicationJar(), List.of()))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    try {
+      if (!process.waitFor(2, TimeUnit.MINUTES)) {
+        throw new IllegalStateException(
+            "the JVM did not end within 2 minutes:\n" + Files.readString(log));
+      }
+      return new Run(process.exitValue(), Files.readString(log));
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  private record Run(int exitCode, String output) {}
+}

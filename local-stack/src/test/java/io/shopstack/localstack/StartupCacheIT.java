@@ -31,9 +31,7 @@ class StartupCacheIT {
 
   @Test
   void trainsOnceThenStartsWithTheCache() throws Exception {
-    Path jar =
-        Files.copy(
-            BATCH_JAR, Files.createDirectories(work.resolve("target")).resolve("batch-jobs.jar"));
+    Path jar = copyOfBatchJar();
     StartupCache cache = StartupCache.of(jar);
     assertThat(cache.applicationJar()).isRegularFile();
     assertThat(cache.applicationJar().resolveSibling("lib")).isDirectory();
@@ -71,9 +69,7 @@ class StartupCacheIT {
 
   @Test
   void killedTrainingRunLeavesNoCacheBehind() throws Exception {
-    Path jar =
-        Files.copy(
-            BATCH_JAR, Files.createDirectories(work.resolve("target")).resolve("batch-jobs.jar"));
+    Path jar = copyOfBatchJar();
     StartupCache cache = StartupCache.of(jar);
     cache.options(JVM_OPTIONS);
     Path half = Files.writeString(cache.cacheFile(JVM_OPTIONS), "half written");
@@ -89,9 +85,7 @@ class StartupCacheIT {
 
   @Test
   void rebuiltJarIsExtractedAgainAndTheOldVersionRemoved() throws Exception {
-    Path jar =
-        Files.copy(
-            BATCH_JAR, Files.createDirectories(work.resolve("target")).resolve("batch-jobs.jar"));
+    Path jar = copyOfBatchJar();
     StartupCache first = StartupCache.of(jar);
     Path firstDirectory = first.applicationJar().getParent().getParent();
 
@@ -104,6 +98,12 @@ class StartupCacheIT {
     try (Stream<Path> versions = Files.list(work.resolve("target").resolve("local-stack"))) {
       assertThat(versions).hasSize(1);
     }
+  }
+
+  /** A jar of its own per test, in a {@code target/} as the modules' jars are. */
+  private Path copyOfBatchJar() throws IOException {
+    Path target = Files.createDirectories(work.resolve("target"));
+    return Files.copy(BATCH_JAR, target.resolve("batch-jobs.jar"));
   }
 
   /**

@@ -37,27 +37,48 @@ import java.util.stream.Stream;
  */
 final class StartupCache {
 
-  private static final boolean AOT_CACHE = Runtime.version().feature() >= 25;
+  /** The kind of cache: what this JDK offers, the ahead-of-time cache from JDK 25 on. */
+  enum Kind {
+    AOT(".aot", "-Xlog:aot*=error,cds*=error"),
+    CDS(".jsa", "-Xlog:cds*=error");
+
+    static final Kind OF_THIS_JDK = Runtime.version().feature() >= 25 ? AOT : CDS;
+
+    private final String suffix;
+
+    /**
+     * A training run warns about every class it cannot cache (hundreds); only errors belong in the
+     * service's log. (The {@code aot} log tag exists from JDK 24 on.)
+     */
+    private final String quiet;
+
+    Kind(String suffix, String quiet) {
+      this.suffix = suffix;
+      this.quiet = quiet;
+    }
+  }
+
   private static final Map<Path, StartupCache> byDirectory = new HashMap<>();
 
-  /**
-   * A training run warns about every class it cannot cache (hundreds); only errors belong in the
-   * service's log. (The {@code aot} log tag exists from JDK 24 on.)
-   */
-  private static final String QUIET =
-      AOT_CACHE ? "-Xlog:aot*=error,cds*=error" : "-Xlog:cds*=error";
+  private final Kind kind;
 
   private final Path directory;
   private final Path applicationJar;
   private final Set<Path> training = ConcurrentHashMap.newKeySet();
 
-  private StartupCache(Path directory, Path applicationJar) {
+  private StartupCache(Kind kind, Path directory, Path applicationJar) {
+    this.kind = kind;
     this.directory = directory;
     this.applicationJar = applicationJar;
   }
 
   /** The extracted form of {@code jar}, extracted now unless it already is. */
-  static synchronized StartupCache of(Path jar) {
+  static StartupCache of(Path jar) {
+    return of(jar, Kind.OF_THIS_JDK);
+  }
+
+  /** As {@link #of(Path)}, with the given kind of cache (tests use both). */
+  static synchronized StartupCache of(Path jar, Kind kind) {
     try {
       Path root = jar.resolveSibling("local-stack");
       String version = Files.size(jar) + "-" + Files.getLastModifiedTime(jar).toMillis();
@@ -68,7 +89,7 @@ final class StartupCache {
         extract(jar, directory);
       }
       return byDirectory.computeIfAbsent(
-          directory, d -> new StartupCache(directory, applicationJar));
+          directory, d -> new StartupCache(kind, directory, applicationJar));
     } catch (IOException e) {
       throw new UncheckedIOException("Could not prepare " + jar + " for start-up", e);
     }
@@ -85,7 +106,7 @@ final class StartupCache {
    */
   Path cacheFile(List<String> jvmOptions) {
     String key = Integer.toHexString(String.join(" ", jvmOptions).hashCode());
-    return directory.resolve("classes-" + key + (AOT_CACHE ? ".aot" : ".jsa"));
+    return directory.resolve("classes-" + key + kind.suffix);
   }
 
   /**
@@ -96,16 +117,16 @@ final class StartupCache {
   List<String> options(List<String> jvmOptions) {
     Path cache = cacheFile(jvmOptions);
     if (Files.isRegularFile(cache)) {
-      return AOT_CACHE
-          ? List.of("-XX:AOTCache=" + cache, QUIET)
-          : List.of("-XX:SharedArchiveFile=" + cache, QUIET);
+      return kind == Kind.AOT
+          ? List.of("-XX:AOTCache=" + cache, kind.quiet)
+          : List.of("-XX:SharedArchiveFile=" + cache, kind.quiet);
     }
     if (!training.add(cache)) {
       return List.of();
     }
-    return AOT_CACHE
-        ? List.of("-XX:AOTCacheOutput=" + cache, QUIET)
-        : List.of("-XX:SharedArchiveFile=" + cache, "-XX:+AutoCreateSharedArchive", QUIET);
+    return kind == Kind.AOT
+        ? List.of("-XX:AOTCacheOutput=" + cache, kind.quiet)
+        : List.of("-XX:SharedArchiveFile=" + cache, "-XX:+AutoCreateSharedArchive", kind.quiet);
   }
 
   /** True when {@link #options} made this JVM the one that writes the cache. */

@@ -2,6 +2,7 @@ package io.shopstack.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shopstack.localstack.StartupCache.Kind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,29 +14,37 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The launcher's start-up cache with a real Spring Boot jar (batch-jobs, the smallest) and the JDK
- * running this test: extracted once per jar version, the first JVM trains the class cache and
- * writes it at exit, a JVM started with it then must be able to use it (the JDK is told to fail
- * otherwise), and a killed training run leaves nothing behind.
+ * running this test, for each kind of cache it can make (on JDK 25 both, so CI also covers what JDK
+ * 21-24 get): extracted once per jar version, the first JVM trains the class cache and writes it at
+ * exit, a JVM started with it then must be able to use it (the JDK is told to fail otherwise), and
+ * a killed training run leaves nothing behind.
  */
 class StartupCacheIT {
 
   private static final Path BATCH_JAR =
       Path.of("..", "batch-jobs", "target", "batch-jobs.jar").toAbsolutePath().normalize();
   private static final List<String> JVM_OPTIONS = List.of("-Xss512k", "-XX:+UseG1GC");
-  private static final boolean AOT_CACHE = Runtime.version().feature() >= 25;
+
+  /** The kinds this JDK can make: both from JDK 25 on (CDS is what JDK 21-24 get). */
+  static List<Kind> kinds() {
+    return Kind.OF_THIS_JDK == Kind.AOT ? List.of(Kind.AOT, Kind.CDS) : List.of(Kind.CDS);
+  }
 
   @TempDir Path work;
 
-  @Test
-  void trainsOnceThenStartsWithTheCache() throws Exception {
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void trainsOnceThenStartsWithTheCache(Kind kind) throws Exception {
     Path jar = copyOfBatchJar();
-    StartupCache cache = StartupCache.of(jar);
+    StartupCache cache = StartupCache.of(jar, kind);
     assertThat(cache.applicationJar()).isRegularFile();
     assertThat(cache.applicationJar().resolveSibling("lib")).isDirectory();
-    assertThat(StartupCache.of(jar)).as("the same version is extracted once").isSameAs(cache);
+    assertThat(StartupCache.of(jar, kind)).as("the same version is extracted once").isSameAs(cache);
 
     List<String> train = cache.options(JVM_OPTIONS);
     assertThat(cache.isTraining(train)).isTrue();
@@ -52,11 +61,11 @@ class StartupCacheIT {
     assertThat(cache.isTraining(use)).isFalse();
     assertThat(use)
         .contains(
-            (AOT_CACHE ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=")
+            (kind == Kind.AOT ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=")
                 + cache.cacheFile(JVM_OPTIONS));
     // With AOTMode=on (or -Xshare:on) the JVM refuses to start unless it can use the cache.
     List<String> strict = new ArrayList<>(use);
-    strict.add(AOT_CACHE ? "-XX:AOTMode=on" : "-Xshare:on");
+    strict.add(kind == Kind.AOT ? "-XX:AOTMode=on" : "-Xshare:on");
     Run cached = run(cache, strict);
     assertThat(cached.exitCode())
         .as("a start that must use the cache:%n%s", cached.output())

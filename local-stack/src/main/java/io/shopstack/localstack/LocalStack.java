@@ -177,11 +177,7 @@ public final class LocalStack implements AutoCloseable {
         }
       }
     }
-    try (var paths = Files.walk(dataDirectory)) {
-      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    }
+    FileTrees.delete(dataDirectory);
   }
 
   private void define(String name, String module, int port, List<String> settings)

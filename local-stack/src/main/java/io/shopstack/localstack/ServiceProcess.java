@@ -107,10 +107,10 @@ final class ServiceProcess {
     cached = false;
     if (startupCache != null) {
       start = startupCache.applicationJar();
-      List<String> cacheOptions = startupCache.options(jvmOptions);
-      training = startupCache.isTraining(cacheOptions);
-      cached = !training && !cacheOptions.isEmpty();
-      options.addAll(cacheOptions);
+      StartupCache.Start cacheStart = startupCache.start(jvmOptions);
+      training = cacheStart.training();
+      cached = cacheStart.cached();
+      options.addAll(cacheStart.options());
     }
     ProcessBuilder builder =
         new ProcessBuilder(javaCommand(options, start, args)).redirectErrorStream(true);

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,30 +109,34 @@ final class StartupCache {
   }
 
   /**
-   * The options that start a JVM with the cache when there is one; otherwise those that make it
-   * when this JVM exits, for one JVM at a time (two would write the same file) and none for the
-   * others. {@link #trainingEnded} gives the turn back.
+   * How a JVM of this module starts: the options that use the cache when there is one; otherwise
+   * those that make it when this JVM exits ({@code training}), for one JVM at a time (two would
+   * write the same file) and no options for the others. {@link #trainingEnded} gives the turn back.
    */
-  List<String> options(List<String> jvmOptions) {
-    Path cache = cacheFile(jvmOptions);
-    if (Files.isRegularFile(cache)) {
-      return kind == Kind.AOT
-          ? List.of("-XX:AOTCache=" + cache, kind.quiet)
-          : List.of("-XX:SharedArchiveFile=" + cache, kind.quiet);
+  record Start(List<String> options, boolean training) {
+    /** Whether the JVM starts with a cache that is already there. */
+    boolean cached() {
+      return !training && !options.isEmpty();
     }
-    if (!training.add(cache)) {
-      return List.of();
-    }
-    return kind == Kind.AOT
-        ? List.of("-XX:AOTCacheOutput=" + cache, kind.quiet)
-        : List.of("-XX:SharedArchiveFile=" + cache, "-XX:+AutoCreateSharedArchive", kind.quiet);
   }
 
-  /** True when {@link #options} made this JVM the one that writes the cache. */
-  boolean isTraining(List<String> cacheOptions) {
-    return cacheOptions.stream()
-        .anyMatch(
-            o -> o.startsWith("-XX:AOTCacheOutput=") || o.equals("-XX:+AutoCreateSharedArchive"));
+  Start start(List<String> jvmOptions) {
+    Path cache = cacheFile(jvmOptions);
+    if (Files.isRegularFile(cache)) {
+      return new Start(
+          kind == Kind.AOT
+              ? List.of("-XX:AOTCache=" + cache, kind.quiet)
+              : List.of("-XX:SharedArchiveFile=" + cache, kind.quiet),
+          false);
+    }
+    if (!training.add(cache)) {
+      return new Start(List.of(), false);
+    }
+    return new Start(
+        kind == Kind.AOT
+            ? List.of("-XX:AOTCacheOutput=" + cache, kind.quiet)
+            : List.of("-XX:SharedArchiveFile=" + cache, "-XX:+AutoCreateSharedArchive", kind.quiet),
+        true);
   }
 
   /**
@@ -163,7 +166,7 @@ final class StartupCache {
     Path partial =
         Files.createDirectories(directory.getParent())
             .resolve(directory.getFileName() + ".partial");
-    deleteTree(partial);
+    FileTrees.delete(partial);
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(
@@ -189,7 +192,7 @@ final class StartupCache {
       Thread.currentThread().interrupt();
       throw new IOException("Interrupted while extracting " + jar, e);
     }
-    deleteTree(directory);
+    FileTrees.delete(directory);
     Files.move(partial, directory, StandardCopyOption.ATOMIC_MOVE);
   }
 
@@ -200,19 +203,8 @@ final class StartupCache {
     try (Stream<Path> versions = Files.list(root)) {
       for (Path version : versions.toList()) {
         if (!version.getFileName().toString().equals(keep)) {
-          deleteTree(version);
+          FileTrees.delete(version);
         }
-      }
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
       }
     }
   }

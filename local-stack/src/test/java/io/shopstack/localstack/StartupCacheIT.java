@@ -3,6 +3,7 @@ package io.shopstack.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopstack.localstack.StartupCache.Kind;
+import io.shopstack.localstack.StartupCache.Start;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,25 +47,25 @@ class StartupCacheIT {
     assertThat(cache.applicationJar().resolveSibling("lib")).isDirectory();
     assertThat(StartupCache.of(jar, kind)).as("the same version is extracted once").isSameAs(cache);
 
-    List<String> train = cache.options(JVM_OPTIONS);
-    assertThat(cache.isTraining(train)).isTrue();
-    assertThat(cache.options(JVM_OPTIONS))
+    Start train = cache.start(JVM_OPTIONS);
+    assertThat(train.training()).isTrue();
+    assertThat(cache.start(JVM_OPTIONS).options())
         .as("a second JVM of the module while the first trains: no cache options at all")
         .isEmpty();
 
-    Run training = run(cache, train);
+    Run training = run(cache, train.options());
     assertThat(training.exitCode()).as(training.output()).isZero();
     cache.trainingEnded(JVM_OPTIONS, false);
     assertThat(cache.cacheFile(JVM_OPTIONS)).isRegularFile();
 
-    List<String> use = cache.options(JVM_OPTIONS);
-    assertThat(cache.isTraining(use)).isFalse();
-    assertThat(use)
+    Start use = cache.start(JVM_OPTIONS);
+    assertThat(use.training()).isFalse();
+    assertThat(use.options())
         .contains(
             (kind == Kind.AOT ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=")
                 + cache.cacheFile(JVM_OPTIONS));
     // With AOTMode=on (or -Xshare:on) the JVM refuses to start unless it can use the cache.
-    List<String> strict = new ArrayList<>(use);
+    List<String> strict = new ArrayList<>(use.options());
     strict.add(kind == Kind.AOT ? "-XX:AOTMode=on" : "-Xshare:on");
     Run cached = run(cache, strict);
     assertThat(cached.exitCode())
@@ -80,7 +81,7 @@ class StartupCacheIT {
   void killedTrainingRunLeavesNoCacheBehind() throws Exception {
     Path jar = copyOfBatchJar();
     StartupCache cache = StartupCache.of(jar);
-    cache.options(JVM_OPTIONS);
+    cache.start(JVM_OPTIONS);
     Path half = Files.writeString(cache.cacheFile(JVM_OPTIONS), "half written");
     Path temporary = Files.writeString(Path.of(half + ".config"), "temporary");
 
@@ -88,7 +89,7 @@ class StartupCacheIT {
 
     assertThat(half).doesNotExist();
     assertThat(temporary).doesNotExist();
-    assertThat(cache.isTraining(cache.options(JVM_OPTIONS))).as("the next start trains").isTrue();
+    assertThat(cache.start(JVM_OPTIONS).training()).as("the next start trains").isTrue();
     cache.trainingEnded(JVM_OPTIONS, false);
   }
 

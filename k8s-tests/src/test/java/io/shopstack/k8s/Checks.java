@@ -40,9 +40,6 @@ final class Checks {
   /** The label that marks a workload whose pods run a JVM with the SkyWalking agent. */
   static final String AGENT_LABEL = "shopstack.io/skywalking-agent";
 
-  /** A pod annotation giving the reason why a container needs a writable root file system. */
-  static final String WRITABLE_ROOT = "shopstack.io/writable-root-filesystem";
-
   static final String OAP_IMAGE = "skywalking-oap-server";
   static final int OAP_GRPC_PORT = 11800;
 
@@ -60,6 +57,14 @@ final class Checks {
     ALL.put("rollouts", Checks::rollouts);
     ALL.put("rbac", Checks::rbac);
     ALL.put("labels", Checks::labelsAndAnnotations);
+    ALL.put("memory", MemoryRules::jvmMemory);
+    ALL.put("startup", StartupRules::dependenciesAwaited);
+    ALL.put("singletons", StartupRules::singletonsRecreate);
+    ALL.put("spread", SchedulingRules::spreadPerWorkload);
+    ALL.put("emptyDirs", HygieneRules::emptyDirsLimited);
+    ALL.put("images", HygieneRules::imagesPinned);
+    ALL.put("jobs", HygieneRules::noBareJobs);
+    ALL.put("internetEgress", HygieneRules::noEgressToTheInternet);
   }
 
   private Checks() {}
@@ -616,7 +621,6 @@ final class Checks {
       if (!"RuntimeDefault".equals(str(podContext, "seccompProfile", "type"))) {
         violations.add(w.id() + ": pod securityContext lacks seccompProfile RuntimeDefault");
       }
-      String writableReason = w.podAnnotations().get(WRITABLE_ROOT);
       for (JsonObject container : w.allContainers()) {
         String where = w.id() + " container " + str(container, "name");
         for (String kind : List.of("requests", "limits")) {
@@ -643,14 +647,11 @@ final class Checks {
         if (!strings(context, "capabilities", "add").isEmpty()) {
           violations.add(where + ": adds capabilities");
         }
-        if (!"true".equals(str(context, "readOnlyRootFilesystem"))
-            && (writableReason == null || writableReason.isBlank())) {
+        if (!"true".equals(str(context, "readOnlyRootFilesystem"))) {
           violations.add(
               where
-                  + ": readOnlyRootFilesystem is not true (or give the reason in the pod"
-                  + " annotation "
-                  + WRITABLE_ROOT
-                  + ")");
+                  + ": readOnlyRootFilesystem is not true (mount an emptyDir where it must"
+                  + " write)");
         }
         if ("0".equals(str(context, "runAsUser"))) {
           violations.add(where + ": runs as root");
@@ -810,8 +811,8 @@ final class Checks {
       }
       Optional<JsonObject> management =
           w.containerPorts().stream().filter(p -> "management".equals(str(p, "name"))).findFirst();
+      Map<String, String> a = w.podAnnotations();
       if (management.isPresent()) {
-        Map<String, String> a = w.podAnnotations();
         if (!"true".equals(a.get("prometheus.io/scrape"))
             || !str(management.get(), "containerPort").equals(a.get("prometheus.io/port"))
             || !"/actuator/prometheus".equals(a.get("prometheus.io/path"))) {
@@ -822,6 +823,19 @@ final class Checks {
                   + " and path /actuator/prometheus annotations, found "
                   + a);
         }
+      }
+      Optional<JsonObject> metrics =
+          w.containerPorts().stream().filter(p -> "metrics".equals(str(p, "name"))).findFirst();
+      if (metrics.isPresent()
+          && (!"true".equals(a.get("prometheus.io/scrape"))
+              || !str(metrics.get(), "containerPort").equals(a.get("prometheus.io/port"))
+              || a.get("prometheus.io/path") == null)) {
+        violations.add(
+            w.id()
+                + ": pods with a metrics port need prometheus.io/scrape \"true\", port "
+                + str(metrics.get(), "containerPort")
+                + " and path annotations, found "
+                + a);
       }
     }
     return violations;

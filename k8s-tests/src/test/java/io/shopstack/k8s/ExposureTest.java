@@ -18,8 +18,11 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Only the gateway is reachable from outside the cluster, and only on its API port: in every render
- * no other Service is a NodePort or LoadBalancer, every Ingress leads to the gateway, and no
- * Service carries a management (actuator) port, which Prometheus scrapes on the pods directly.
+ * no other Service is a NodePort or LoadBalancer, every Ingress and HTTPRoute leads to the gateway,
+ * and no Service carries a management (actuator) port, which Prometheus scrapes on the pods
+ * directly. The base itself exposes nothing: {@code kubectl apply -k k8s/} on a cloud cluster must
+ * not open a public load balancer in front of demo credentials; exposure is an overlay's or a
+ * component's choice.
  */
 class ExposureTest {
 
@@ -37,11 +40,42 @@ class ExposureTest {
   }
 
   @Test
+  void theBaseExposesNothing() {
+    assertThat(exposures(Renders.all().get("k8s"))).isEmpty();
+    assertThat(exposures(Renders.all().get("overlays/laptop")))
+        .containsExactly("Service/gateway: type NodePort");
+    assertThat(exposures(Renders.all().get("k8s+gateway-api")))
+        .containsExactly("Gateway/shop", "HTTPRoute/gateway");
+  }
+
+  @Test
+  void aPublicLoadBalancerIsAnExposure() {
+    assertThat(exposures(Manifests.fixture("broken/exposure/gateway-load-balancer.yaml")))
+        .containsExactly("Service/gateway: type LoadBalancer");
+  }
+
+  /** Everything that makes the stack reachable from outside the cluster. */
+  static List<String> exposures(List<JsonObject> objects) {
+    List<String> exposures = new ArrayList<>();
+    for (JsonObject service : ofKind(objects, "Service")) {
+      String type = String.valueOf(str(service, "spec", "type"));
+      if (type.equals("NodePort") || type.equals("LoadBalancer")) {
+        exposures.add(id(service) + ": type " + type);
+      }
+    }
+    for (String kind : List.of("Ingress", "Gateway", "HTTPRoute")) {
+      ofKind(objects, kind).forEach(o -> exposures.add(id(o)));
+    }
+    return exposures;
+  }
+
+  @Test
   void anExposedBackendIsReported() {
     assertThat(violations(Manifests.fixture("broken/exposure/order-service-nodeport.yaml")))
         .containsExactly(
             "Service/order-service: type NodePort exposes a service other than the gateway",
-            "Service/order-service: exposes the management port 9090");
+            "Service/order-service: exposes the management port 9090",
+            "HTTPRoute/order-service: leads to order-service, not the gateway");
   }
 
   static List<String> violations(List<JsonObject> objects) {
@@ -59,6 +93,15 @@ class ExposureTest {
             get(port, "targetPort") == null ? number : get(port, "targetPort").getAsString();
         if (MANAGEMENT_PORTS.contains(number) || MANAGEMENT_PORTS.contains(target)) {
           violations.add(id(service) + ": exposes the management port 9090");
+        }
+      }
+    }
+    for (JsonObject route : ofKind(objects, "HTTPRoute")) {
+      for (JsonObject rule : objects(route, "spec", "rules")) {
+        for (JsonObject backend : objects(rule, "backendRefs")) {
+          if (!"gateway".equals(str(backend, "name"))) {
+            violations.add(id(route) + ": leads to " + str(backend, "name") + ", not the gateway");
+          }
         }
       }
     }

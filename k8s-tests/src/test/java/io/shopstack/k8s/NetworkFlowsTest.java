@@ -38,6 +38,7 @@ class NetworkFlowsTest {
           "outside -> gateway:9090",
           "outside -> order-service:9090",
           "outside -> inventory-service:9090",
+          "outside -> skywalking-oap:1234",
           "gateway -> order-service:8081",
           "gateway -> inventory-service:8082",
           "order-service -> inventory-service:8082",

@@ -40,6 +40,7 @@ class PolicyTest {
         "missing-labels.yaml                  | labels    | Deployment/web: no label app.kubernetes.io/part-of",
         "missing-labels.yaml                  | labels    | pod template has no label app.kubernetes.io/component",
         "missing-prometheus-annotations.yaml  | labels    | need prometheus.io/scrape",
+        "missing-metrics-annotations.yaml     | labels    | pods with a metrics port need prometheus.io/scrape",
       })
   void rejectsBrokenFixtures(String fixture, String check, String message) {
     Fixtures.rejects(check, "broken/policy/" + fixture, message);

@@ -65,11 +65,25 @@ final class Renders {
 
   /** Writes target/kustomize/NAME/kustomization.yaml: k8s/ plus the given components. */
   static Path withComponents(List<String> components) {
+    return withComponents(k8s(), "k8s", components);
+  }
+
+  /** An overlay with components added, as a user's own overlay would add them. */
+  static List<JsonObject> overlayWith(String overlay, String... components) {
+    return render(
+        withComponents(
+            k8s().resolve("overlays").resolve(overlay),
+            "overlays-" + overlay,
+            List.of(components)));
+  }
+
+  private static Path withComponents(Path base, String baseName, List<String> components) {
     Path dir =
-        Path.of("target", "kustomize", "k8s+" + String.join("+", components)).toAbsolutePath();
+        Path.of("target", "kustomize", baseName + "+" + String.join("+", components))
+            .toAbsolutePath();
     StringBuilder yaml = new StringBuilder();
     yaml.append("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n");
-    yaml.append("resources:\n  - ").append(relative(dir, k8s())).append('\n');
+    yaml.append("resources:\n  - ").append(relative(dir, base)).append('\n');
     yaml.append("components:\n");
     for (String component : components) {
       yaml.append("  - ")

@@ -35,9 +35,10 @@ import java.util.Map;
  *
  * <p>Only the kinds below are served. An apiVersion/kind that Kubernetes 1.32 no longer serves
  * ({@code autoscaling/v2beta2}, {@code policy/v1beta1}, ...) is an error, and so is any custom
- * resource (Gateway API routes, ServiceMonitors, ...): a CRD has no model here, so adding one to
- * k8s/ means adding its schema check here first, on purpose, rather than letting it through
- * unchecked.
+ * resource without a model here (ServiceMonitors, Cilium policies, ...): adding one to k8s/ means
+ * adding its schema check here first, on purpose, rather than letting it through unchecked. The
+ * Gateway API's v1 Gateway and HTTPRoute (components/gateway-api) are checked against fabric8's
+ * models of them ({@link GatewayApiSchema}).
  */
 final class Schema {
 
@@ -90,6 +91,9 @@ final class Schema {
   /** The violation of one object, or null when it is valid. */
   static String validate(JsonObject o) {
     String key = Manifests.str(o, "apiVersion") + "/" + Manifests.kind(o);
+    if (GatewayApiSchema.MODELS.containsKey(key)) {
+      return GatewayApiSchema.validate(key, o);
+    }
     Class<?> model = MODELS.get(key);
     if (model == null) {
       return "apiVersion/kind "

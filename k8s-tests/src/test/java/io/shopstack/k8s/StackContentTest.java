@@ -9,10 +9,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import io.shopstack.k8s.Manifests.Workload;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPath;
+import javax.xml.xpath.XPathConstants;
+import javax.xml.xpath.XPathFactory;
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.NodeList;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * The contract with the services (docs/services.md) and the promises of each overlay, read from the
@@ -153,6 +164,58 @@ class StackContentTest {
     assertThat(find(production, "PersistentVolumeClaim", "banyandb-data")).isPresent();
     assertThat(str(find(production, "Service", "gateway").orElseThrow(), "spec", "type"))
         .isEqualTo("ClusterIP");
+  }
+
+  @Test
+  void everyImageOfTheBaseIsRetargetedFromItsImagesList() throws IOException {
+    Map<String, Object> kustomization =
+        new Yaml().load(Files.readString(Renders.k8s().resolve("base/kustomization.yaml")));
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> images = (List<Map<String, Object>>) kustomization.get("images");
+    List<String> listed = images.stream().map(i -> String.valueOf(i.get("name"))).toList();
+    List<String> used =
+        Manifests.workloads(base).stream()
+            .flatMap(w -> w.allContainers().stream())
+            .map(c -> str(c, "image").replaceAll(":[^/]*$", ""))
+            .distinct()
+            .toList();
+    assertThat(listed).containsAll(used);
+    assertThat(listed).contains("apache/skywalking-java-agent");
+  }
+
+  @Test
+  void imagesAreBuiltForAmd64AndArm64AndLeaveTheHeapToTheManifests() throws Exception {
+    Path root = Renders.k8s().getParent();
+    Document pom =
+        DocumentBuilderFactory.newInstance()
+            .newDocumentBuilder()
+            .parse(root.resolve("pom.xml").toFile());
+    XPath xpath = XPathFactory.newInstance().newXPath();
+    String jib = "//plugin[artifactId='jib-maven-plugin']/configuration";
+    NodeList platforms =
+        (NodeList) xpath.evaluate(jib + "/from/platforms/platform", pom, XPathConstants.NODESET);
+    List<String> built = new ArrayList<>();
+    for (int i = 0; i < platforms.getLength(); i++) {
+      built.add(
+          xpath.evaluate("os", platforms.item(i))
+              + "/"
+              + xpath.evaluate("architecture", platforms.item(i)));
+    }
+    assertThat(built).containsExactlyInAnyOrder("linux/amd64", "linux/arm64");
+    for (Path module : List.of(root.resolve("pom.xml"), root.resolve("load-test/pom.xml"))) {
+      Document modulePom =
+          DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(module.toFile());
+      NodeList flags =
+          (NodeList)
+              xpath.evaluate(
+                  jib + "/container/jvmFlags/jvmFlag", modulePom, XPathConstants.NODESET);
+      for (int i = 0; i < flags.getLength(); i++) {
+        assertThat(flags.item(i).getTextContent())
+            .as("a Jib jvmFlag of %s (the heap belongs beside the limit, in the manifests)", module)
+            .doesNotContain("-Xmx")
+            .doesNotContain("MaxRAMPercentage");
+      }
+    }
   }
 
   private static Workload workload(List<JsonObject> objects, String kind, String name) {

@@ -347,14 +347,19 @@ public final class LocalStack implements AutoCloseable {
   }
 
   private List<String> jvmOptions() {
-    // The memory envelope of a pod (limit 1 GiB, heap 75 % of it, as the manifests and the Jib
-    // images set) instead of a quarter of this machine's memory per JVM, and the collector the JVM
-    // picks by itself in such a pod: below 1792 MiB of memory it is no "server class machine" and
-    // uses the serial collector; here, where it sees the whole machine, that has to be said.
-    // docs/performance.md has the measured alternative (G1).
+    // The memory envelope of a pod (limit 1 GiB, or SHOP_POD_MEMORY; heap 40 % of it, as the
+    // manifests' JDK_JAVA_OPTIONS set) instead of a quarter of this machine's memory per JVM, and
+    // the collector the JVM picks by itself in such a pod: below 1792 MiB of memory it is no
+    // "server class machine" and uses the serial collector; here, where it sees the whole
+    // machine, that has to be said. docs/performance.md has the measured alternative (G1).
+    String podMemory = System.getenv().getOrDefault("SHOP_POD_MEMORY", "1g");
     List<String> options =
         new ArrayList<>(
-            List.of("-Xss512k", "-XX:MaxRAM=1g", "-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC"));
+            List.of(
+                "-Xss512k",
+                "-XX:MaxRAM=" + podMemory,
+                "-XX:MaxRAMPercentage=40",
+                "-XX:+UseSerialGC"));
     if (agent != null) {
       options.add("-javaagent:" + agent.directory().resolve("skywalking-agent.jar"));
       // The 9.4 agent's shaded Byte Buddy needs this to instrument classes of JDK 25.

@@ -64,9 +64,14 @@ public final class SkyWalkingCollector implements AutoCloseable {
 
   /** Starts a collector on 127.0.0.1 and a free port. */
   public static SkyWalkingCollector start() throws IOException {
+    return start(0);
+  }
+
+  /** Starts a collector on 127.0.0.1 and the given port (0: a free one). */
+  public static SkyWalkingCollector start(int port) throws IOException {
     SkyWalkingCollector collector = new SkyWalkingCollector();
     collector.server =
-        NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+        NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
             .addService(collector.management())
             .addService(collector.jvmMetricReports())
             .addService(collector.meterReports())
@@ -77,6 +82,18 @@ public final class SkyWalkingCollector implements AutoCloseable {
             .build()
             .start();
     return collector;
+  }
+
+  /**
+   * Runs a collector on 127.0.0.1 and the port given as the only argument (default 11800) until the
+   * process is stopped, so that agents attached to a benchmark's JVMs have an OAP to report to
+   * (bench/run.sh with {@code BENCH_AGENT=local}). It keeps what it receives, like the tests' one.
+   */
+  public static void main(String[] args) throws IOException, InterruptedException {
+    SkyWalkingCollector collector = start(args.length > 0 ? Integer.parseInt(args[0]) : 11800);
+    Runtime.getRuntime().addShutdownHook(new Thread(collector::close));
+    System.out.println("SkyWalking collector listening on " + collector.backendAddress());
+    collector.server.awaitTermination();
   }
 
   /** The {@code host:port} for {@code SW_AGENT_COLLECTOR_BACKEND_SERVICES}. */

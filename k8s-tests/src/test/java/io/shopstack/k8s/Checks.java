@@ -65,6 +65,7 @@ final class Checks {
     ALL.put("images", HygieneRules::imagesPinned);
     ALL.put("jobs", HygieneRules::noBareJobs);
     ALL.put("internetEgress", HygieneRules::noEgressToTheInternet);
+    ALL.put("connections", DatabaseRules::poolsFitTheDatabase);
   }
 
   private Checks() {}

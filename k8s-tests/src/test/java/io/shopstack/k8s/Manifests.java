@@ -130,6 +130,17 @@ final class Manifests {
         .findFirst();
   }
 
+  /** A container's environment variables that have a plain value (not valueFrom). */
+  static Map<String, String> env(JsonObject container) {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (JsonObject e : objects(container, "env")) {
+      if (str(e, "value") != null) {
+        env.put(str(e, "name"), str(e, "value"));
+      }
+    }
+    return env;
+  }
+
   /** Workloads with their pod template: Deployments, StatefulSets, DaemonSets, Jobs, CronJobs. */
   static List<Workload> workloads(List<JsonObject> objects) {
     List<Workload> workloads = new ArrayList<>();

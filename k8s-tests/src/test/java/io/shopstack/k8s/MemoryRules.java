@@ -1,6 +1,5 @@
 package io.shopstack.k8s;
 
-import static io.shopstack.k8s.Manifests.objects;
 import static io.shopstack.k8s.Manifests.str;
 import static io.shopstack.k8s.Manifests.workloads;
 import static io.shopstack.k8s.Quantities.mib;
@@ -9,6 +8,7 @@ import com.google.gson.JsonObject;
 import io.shopstack.k8s.Manifests.Workload;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -120,13 +120,10 @@ final class MemoryRules {
   }
 
   private static String options(JsonObject container) {
+    Map<String, String> env = Manifests.env(container);
     StringBuilder options = new StringBuilder();
     for (String variable : OPTION_VARIABLES) {
-      for (JsonObject env : objects(container, "env")) {
-        if (variable.equals(str(env, "name")) && str(env, "value") != null) {
-          options.append(' ').append(str(env, "value"));
-        }
-      }
+      options.append(' ').append(env.getOrDefault(variable, ""));
     }
     return options.toString().trim();
   }

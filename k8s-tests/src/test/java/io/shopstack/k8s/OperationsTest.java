@@ -25,7 +25,8 @@ class OperationsTest {
         "emptyDirs",
         "images",
         "jobs",
-        "internetEgress");
+        "internetEgress",
+        "connections");
   }
 
   @ParameterizedTest(name = "{1} rejects {0}")
@@ -46,6 +47,7 @@ class OperationsTest {
         "hygiene/image-latest.yaml                  | images         | image example/web:latest has no pinned tag",
         "hygiene/bare-job.yaml                      | jobs           | Job/once: a Job in the manifests runs again on every apply",
         "hygiene/egress-to-the-internet.yaml        | internetEgress | egress to 0.0.0.0/0 opens its ports to the whole internet",
+        "scheduling/pools-over-max-connections.yaml | connections    | at their maximum replicas need 160 connections to postgres-0.postgres, which accepts 97",
       })
   void rejectsBrokenFixtures(String fixture, String check, String message) {
     Fixtures.rejects(check, "broken/" + fixture, message);

@@ -1,5 +1,6 @@
 package io.shopstack.k8s;
 
+import static io.shopstack.k8s.Manifests.env;
 import static io.shopstack.k8s.Manifests.find;
 import static io.shopstack.k8s.Manifests.obj;
 import static io.shopstack.k8s.Manifests.objects;
@@ -13,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -223,15 +223,5 @@ class StackContentTest {
         .filter(w -> w.kind().equals(kind) && w.name().equals(name))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no " + kind + "/" + name));
-  }
-
-  private static Map<String, String> env(JsonObject container) {
-    Map<String, String> env = new HashMap<>();
-    for (JsonObject e : objects(container, "env")) {
-      if (str(e, "value") != null) {
-        env.put(str(e, "name"), str(e, "value"));
-      }
-    }
-    return env;
   }
 }

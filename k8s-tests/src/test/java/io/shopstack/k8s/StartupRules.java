@@ -1,5 +1,6 @@
 package io.shopstack.k8s;
 
+import static io.shopstack.k8s.Manifests.env;
 import static io.shopstack.k8s.Manifests.find;
 import static io.shopstack.k8s.Manifests.obj;
 import static io.shopstack.k8s.Manifests.objects;
@@ -10,7 +11,6 @@ import static io.shopstack.k8s.Manifests.workloads;
 import com.google.gson.JsonObject;
 import io.shopstack.k8s.Manifests.Workload;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -145,15 +145,5 @@ final class StartupRules {
   private static long number(JsonObject o, String field, long otherwise) {
     String value = str(o, field);
     return value == null ? otherwise : Long.parseLong(value);
-  }
-
-  private static Map<String, String> env(JsonObject container) {
-    Map<String, String> env = new HashMap<>();
-    for (JsonObject e : objects(container, "env")) {
-      if (str(e, "value") != null) {
-        env.put(str(e, "name"), str(e, "value"));
-      }
-    }
-    return env;
   }
 }

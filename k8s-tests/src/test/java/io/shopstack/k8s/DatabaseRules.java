@@ -1,8 +1,6 @@
 package io.shopstack.k8s;
 
 import static io.shopstack.k8s.Manifests.env;
-import static io.shopstack.k8s.Manifests.ofKind;
-import static io.shopstack.k8s.Manifests.str;
 import static io.shopstack.k8s.Manifests.strings;
 import static io.shopstack.k8s.Manifests.workloads;
 
@@ -12,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,7 +31,7 @@ final class DatabaseRules {
   private DatabaseRules() {}
 
   static List<String> poolsFitTheDatabase(List<JsonObject> objects) {
-    Map<String, Integer> connections = new LinkedHashMap<>();
+    Map<String, Long> connections = new LinkedHashMap<>();
     Map<String, List<String>> users = new LinkedHashMap<>();
     for (Workload w : workloads(objects)) {
       for (JsonObject container : w.containers()) {
@@ -48,15 +45,15 @@ final class DatabaseRules {
                 env.getOrDefault(
                     "SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE",
                     String.valueOf(HIKARI_DEFAULT_POOL)));
-        int pods = maxReplicas(objects, w);
-        connections.merge(host.group(1), pods * pool, Integer::sum);
+        long pods = SchedulingRules.replicas(objects, w, SchedulingRules.Load.SCALED_OUT);
+        connections.merge(host.group(1), pods * pool, Long::sum);
         users
             .computeIfAbsent(host.group(1), h -> new ArrayList<>())
             .add(w.id() + " " + pods + " x " + pool);
       }
     }
     List<String> violations = new ArrayList<>();
-    for (Map.Entry<String, Integer> database : connections.entrySet()) {
+    for (Map.Entry<String, Long> database : connections.entrySet()) {
       int allowed = maxConnections(objects, database.getKey()) - POSTGRES_RESERVED_CONNECTIONS;
       if (database.getValue() > allowed) {
         violations.add(
@@ -72,18 +69,6 @@ final class DatabaseRules {
       }
     }
     return violations;
-  }
-
-  private static int maxReplicas(List<JsonObject> objects, Workload w) {
-    Optional<JsonObject> hpa =
-        ofKind(objects, "HorizontalPodAutoscaler").stream()
-            .filter(h -> w.name().equals(str(h, "spec", "scaleTargetRef", "name")))
-            .findFirst();
-    String replicas =
-        hpa.isPresent()
-            ? str(hpa.get(), "spec", "maxReplicas")
-            : str(w.object(), "spec", "replicas");
-    return replicas == null ? 1 : Integer.parseInt(replicas);
   }
 
   /** max_connections of the PostgreSQL pod behind the host (postgres-0.postgres: postgres). */

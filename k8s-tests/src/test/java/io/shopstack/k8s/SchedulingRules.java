@@ -148,7 +148,8 @@ final class SchedulingRules {
         memory == null ? 0 : Quantities.bytes(memory));
   }
 
-  private static long replicas(List<JsonObject> objects, Workload w, Load load) {
+  /** How many pods of the workload run under that load. */
+  static long replicas(List<JsonObject> objects, Workload w, Load load) {
     Optional<JsonObject> hpa =
         ofKind(objects, "HorizontalPodAutoscaler").stream()
             .filter(

@@ -71,6 +71,10 @@ public class Bench {
     // prints the CPU time each process of the stack, and this load generator, spent per request.
     long stackPid = args.length > 2 ? Long.parseLong(args[2]) : -1;
     long postgresPid = args.length > 3 ? Long.parseLong(args[3]) : -1;
+    // A plain reverse proxy over the same two instances (optional: URL and master process id),
+    // the reference the gateway's added cost is measured against in the same run.
+    String nginx = args.length > 4 ? args[4] : null;
+    long nginxPid = args.length > 5 ? Long.parseLong(args[5]) : -1;
     Supplier<HttpRequest> order = () -> order(gateway);
     Supplier<HttpRequest> readViaGateway = () -> get(gateway + "/api/inventory/items/" + SKU);
     Supplier<HttpRequest> readDirect = () -> get(inventory + "/api/inventory/items/" + SKU);
@@ -126,6 +130,9 @@ public class Bench {
     AtomicLong turn = new AtomicLong();
     Map<String, Supplier<HttpRequest>> paths = new LinkedHashMap<>();
     paths.put("via gateway :8080", readViaGateway);
+    if (nginx != null) {
+      paths.put("via nginx (plain proxy)", () -> get(nginx + "/api/inventory/items/" + SKU));
+    }
     paths.put(
         "direct, both instances",
         () ->
@@ -137,7 +144,7 @@ public class Bench {
     for (Map.Entry<String, Supplier<HttpRequest>> path : paths.entrySet()) {
       closed("warm-up " + path.getKey(), path.getValue(), 64, 20);
     }
-    CpuMeter cpu = new CpuMeter(stackPid, postgresPid);
+    CpuMeter cpu = new CpuMeter(stackPid, postgresPid, nginxPid);
     Map<String, long[]> requests = new LinkedHashMap<>();
     Map<String, double[]> seconds = new LinkedHashMap<>();
     Map<String, Map<String, Double>> cpuSeconds = new LinkedHashMap<>();
@@ -177,12 +184,29 @@ public class Bench {
       System.out.println();
     }
     double via = rates.get("via gateway :8080");
+    double direct = rates.get("direct, both instances");
     System.out.printf(
         "ratio against one instance alone: %.2f (%.1f / %.1f req/s)%n",
         via / rates.get("direct, one instance"), via, rates.get("direct, one instance"));
     System.out.printf(
         "RESULT gateway throughput ratio: %.2f (%.1f / %.1f req/s, direct over both instances)%n",
-        via / rates.get("direct, both instances"), via, rates.get("direct, both instances"));
+        via / direct, via, direct);
+    if (nginx != null) {
+      // With every path saturating the machine, 1 / rate is the machine time per request (over
+      // all cores); what a proxy adds is its path's time less the direct path's.
+      double proxy = rates.get("via nginx (plain proxy)");
+      double gatewayAdds = 1e6 / via - 1e6 / direct;
+      double nginxAdds = 1e6 / proxy - 1e6 / direct;
+      System.out.printf(
+          "nginx throughput ratio: %.2f (%.1f req/s)%n", proxy / direct, proxy);
+      System.out.printf(
+          "RESULT added time per request (machine time / %d cores): gateway %.1f us, nginx %.1f"
+              + " us, gateway / nginx %.2f%n",
+          Runtime.getRuntime().availableProcessors(),
+          gatewayAdds,
+          nginxAdds,
+          gatewayAdds / nginxAdds);
+    }
 
     System.out.println("\n== concurrency through the gateway (same read, 10 s each)");
     long totalErrors = 0;
@@ -201,10 +225,12 @@ public class Bench {
   static final class CpuMeter {
     private final long stackPid;
     private final long postgresPid;
+    private final long nginxPid;
 
-    CpuMeter(long stackPid, long postgresPid) {
+    CpuMeter(long stackPid, long postgresPid, long nginxPid) {
       this.stackPid = stackPid;
       this.postgresPid = postgresPid;
+      this.nginxPid = nginxPid;
     }
 
     Map<String, Long> sample() {
@@ -216,22 +242,33 @@ public class Bench {
       ProcessHandle.of(stackPid).ifPresent(p -> p.descendants().forEach(processes::add));
       processes.add(ProcessHandle.current());
       // PostgreSQL runs detached from the launcher (pg_ctl): its server and the server's children.
-      List<ProcessHandle> postgres = new ArrayList<>();
-      ProcessHandle.of(postgresPid)
-          .ifPresent(
-              p -> {
-                postgres.add(p);
-                p.descendants().forEach(postgres::add);
-              });
+      List<ProcessHandle> postgres = withDescendants(postgresPid);
       processes.addAll(postgres);
+      // nginx: its master process and the workers.
+      List<ProcessHandle> nginx = withDescendants(nginxPid);
+      processes.addAll(nginx);
       for (ProcessHandle process : processes) {
-        String name = postgres.contains(process) ? "postgresql" : name(process);
+        String name =
+            postgres.contains(process)
+                ? "postgresql"
+                : nginx.contains(process) ? "nginx" : name(process);
         long used = ticks(process.pid());
         if (name != null && used >= 0) {
           ticks.merge(name, used, Long::sum);
         }
       }
       return ticks;
+    }
+
+    private static List<ProcessHandle> withDescendants(long pid) {
+      List<ProcessHandle> all = new ArrayList<>();
+      ProcessHandle.of(pid)
+          .ifPresent(
+              p -> {
+                all.add(p);
+                p.descendants().forEach(all::add);
+              });
+      return all;
     }
 
     private static String name(ProcessHandle process) {

@@ -3,7 +3,9 @@
 # (java -jar local-stack/target/local-stack.jar), then prints per service the time from JVM start
 # to readiness UP and the RSS at idle and after load, and through bench/Bench.java the order
 # flow's highest rate held 60 s with p99 < 100 ms, p50/p99 at 50 req/s, the gateway's throughput
-# ratio against inventory-service directly, and errors at 32/64/128 concurrent connections.
+# ratio against inventory-service directly, what the gateway adds per request beside what nginx as
+# a plain reverse proxy adds (when nginx is installed), and errors at 32/64/128 concurrent
+# connections.
 # All traffic stays on 127.0.0.1. Everything it started is stopped on exit, Ctrl-C or failure.
 #   bench/run.sh            (set JAVA_HOME to a JDK 21+; builds the jars if they are missing)
 #   BENCH_AGENT=local bench/run.sh        every JVM with the local SkyWalking agent (the core jar
@@ -12,127 +14,11 @@
 #   SHOP_POD_MEMORY=768m bench/run.sh     the JVMs' memory envelope (default 1g, the base's limit)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-project=$(pwd)
-java_cmd="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-work=$(mktemp -d /tmp/shop-bench.XXXXXX)
-launcher=""
-bench=""
-collector=""
-declare -A pid=() ready_ms=() start_ms=() idle_rss=()
+# shellcheck source=bench/stack.sh
+. bench/stack.sh
+declare -A idle_rss=()
 
-cleanup() {
-  trap - EXIT INT TERM
-  [ -z "$bench" ] || kill -TERM "$bench" 2>/dev/null || true
-  [ -z "$collector" ] || kill -TERM "$collector" 2>/dev/null || true
-  if [ -n "$launcher" ] && kill -0 "$launcher" 2>/dev/null; then
-    kill -TERM "$launcher" 2>/dev/null || true  # its shutdown hook stops the services and PostgreSQL
-    for _ in $(seq 1 30); do kill -0 "$launcher" 2>/dev/null || break; sleep 1; done
-    kill -KILL "$launcher" 2>/dev/null || true
-  fi
-  for p in "${pid[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
-  echo "stopped everything this script started (logs: $work)"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-for port in 8080 8081 8082 8083 9080 9081 9082 9083 11800 15432; do
-  if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
-    echo "port $port is in use: stop the running stack first" >&2
-    exit 1
-  fi
-done
-if ! ls local-stack/target/local-stack.jar gateway/target/gateway.jar >/dev/null 2>&1; then
-  ./mvnw -B -q -DskipTests -Dspotless.check.skip=true package
-fi
-
-# With BENCH_AGENT, the in-test collector (OAP's gRPC protocol, skywalking-collector/) listens on
-# 127.0.0.1:11800 and every service JVM gets the agent, as every pod does in the cluster.
-case "${BENCH_AGENT:-}" in
-  "") ;;
-  local) export SKYWALKING_AGENT_DIR="$project/skywalking-collector/target/skywalking-agent" ;;
-  *) export SKYWALKING_AGENT_DIR="$BENCH_AGENT" ;;
-esac
-if [ -n "${SKYWALKING_AGENT_DIR:-}" ]; then
-  [ -f "$SKYWALKING_AGENT_DIR/skywalking-agent.jar" ] || { echo "no skywalking-agent.jar in $SKYWALKING_AGENT_DIR" >&2; exit 1; }
-  ./mvnw -B -q -pl skywalking-collector dependency:build-classpath -Dmdep.outputFile="$work/collector.classpath" >/dev/null
-  "$java_cmd" -cp "skywalking-collector/target/classes:$(cat "$work/collector.classpath")" \
-    io.shopstack.skywalking.collector.SkyWalkingCollector 11800 >"$work/collector.log" 2>&1 &
-  collector=$!
-  export SW_AGENT_COLLECTOR_BACKEND_SERVICES=127.0.0.1:11800
-fi
-pod_memory="${SHOP_POD_MEMORY:-1g}"
-export SHOP_POD_MEMORY="$pod_memory"
-
-now_ms() { date +%s%3N; }
-clk_tck=$(getconf CLK_TCK)
-btime=$(awk '/^btime/ {print $2}' /proc/stat)
-# Process start time in epoch ms from /proc/<pid>/stat (field 22, clock ticks since boot).
-proc_start_ms() { awk -v t="$clk_tck" -v b="$btime" '{ sub(/^.*\) /, ""); printf "%.0f", (b + $20 / t) * 1000 }' "/proc/$1/stat"; }
-rss_mib() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
-
-declare -A names=([8080]=gateway [8081]=order-service [8082]=inventory-a [8083]=inventory-b)
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(uname -r); $("$java_cmd" -version 2>&1 | head -1)"
-echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "JVMs:    memory envelope $pod_memory (SHOP_POD_MEMORY), agent: ${SKYWALKING_AGENT_DIR:-none}"
-
-start_stack() {
-  SHOP_PROJECT_DIR="$project" SHOP_BATCH_INTERVAL=86400 "$java_cmd" -jar local-stack/target/local-stack.jar \
-    >"$work/local-stack.log" 2>&1 &
-  launcher=$!
-}
-stop_stack() {
-  kill -TERM "$launcher"
-  wait "$launcher" || true
-  launcher=""
-}
-
-# The launcher starts each service from its extracted jar with the JDK's class cache, which the
-# first start after a build writes when the services stop (local-stack's StartupCache). Measure
-# the starts users get every time after that: when the launcher says it is still writing a cache,
-# this start (with a little traffic) is only the training run, and the stack is started again.
-measure_start() {
-  pid=(); ready_ms=(); start_ms=()
-  start_stack
-  # Find the service JVMs (children of the launcher, by jar path and port) and poll each one's
-  # readiness on its management port (port + 1000) every 100 ms until UP.
-  local deadline=$(( $(now_ms) + 180000 ))
-  while [ "${#ready_ms[@]}" -lt 4 ]; do
-    kill -0 "$launcher" 2>/dev/null || { echo "the launcher died:"; tail -20 "$work/local-stack.log"; exit 1; }
-    [ "$(now_ms)" -lt "$deadline" ] || { echo "not ready after 180 s"; exit 1; }
-    for child in $(pgrep -P "$launcher" || true); do
-      args=$(tr '\0' ' ' <"/proc/$child/cmdline" 2>/dev/null || true)
-      [[ "$args" == *"/target/"*".jar"* ]] || continue
-      port=$(sed -n 's/.*--server.port=\([0-9]*\).*/\1/p' <<<"$args")
-      if [ -n "$port" ] && [ -n "${names[$port]:-}" ] && [ -z "${pid[$port]:-}" ]; then
-        pid[$port]=$child
-        start_ms[$port]=$(proc_start_ms "$child")
-      fi
-    done
-    for port in "${!pid[@]}"; do
-      [ -z "${ready_ms[$port]:-}" ] || continue
-      if curl -fsS -m 1 "http://127.0.0.1:$((port + 1000))/actuator/health/readiness" 2>/dev/null | grep -q '"UP"'; then
-        ready_ms[$port]=$(now_ms)
-      fi
-    done
-    sleep 0.1
-  done
-  until grep -q "The shop is ready" "$work/local-stack.log"; do sleep 0.2; done
-}
-
-measure_start
-grep "^Class cache" "$work/local-stack.log" || true
-if grep -q "written when stopped" "$work/local-stack.log"; then
-  echo "(that was the training run: a little traffic, then stop and start again; about a minute)"
-  for _ in $(seq 1 50); do
-    curl -fsS -o /dev/null http://127.0.0.1:8080/api/inventory/items/SKU-RED-MUG || true
-    curl -fsS -o /dev/null -X POST http://127.0.0.1:8080/api/orders -H 'Content-Type: application/json' \
-      -H "Idempotency-Key: $(cat /proc/sys/kernel/random/uuid)" \
-      -d '{"lines":[{"sku":"SKU-RED-MUG","quantity":1}]}' || true
-  done
-  stop_stack
-  measure_start
-  grep "^Class cache" "$work/local-stack.log" || true
-fi
+start_trained_stack
 echo
 
 echo "== start-up: JVM start -> readiness UP (the launcher starts them one after the other)"
@@ -143,11 +29,43 @@ sleep 15
 for port in "${!pid[@]}"; do idle_rss[$port]=$(rss_mib "${pid[$port]}"); done
 
 echo
+# nginx as a plain reverse proxy over the same two inventory instances, on 127.0.0.1:8090: the
+# reference the gateway's added cost is measured against, in the same run (Debian: apt-get
+# install nginx). Keep-alive to the upstreams, as the gateway keeps its connections.
+nginx_url="" nginx_pid=""
+if ! command -v nginx >/dev/null; then
+  echo "nginx is not installed (apt-get install nginx): this run has no plain-proxy reference"
+elif (exec 3<>/dev/tcp/127.0.0.1/8090) 2>/dev/null; then
+  echo "port 8090 is in use: this run has no plain-proxy reference"
+else
+  mkdir -p "$work/nginx/logs"
+  cat >"$work/nginx/nginx.conf" <<'CONF'
+worker_processes auto;
+error_log logs/error.log warn;
+pid logs/nginx.pid;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  upstream inventory { server 127.0.0.1:8082; server 127.0.0.1:8083; keepalive 64; }
+  server {
+    listen 127.0.0.1:8090;
+    location / { proxy_pass http://inventory; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+CONF
+  nginx -p "$work/nginx" -c nginx.conf -g 'daemon off;' &
+  nginx_pid=$!
+  helpers+=("$nginx_pid")
+  for _ in $(seq 1 50); do curl -fsS -o /dev/null http://127.0.0.1:8090/api/inventory/items/SKU-RED-MUG 2>/dev/null && break; sleep 0.1; done
+  nginx_url=http://127.0.0.1:8090
+  echo "nginx $(nginx -v 2>&1 | sed 's/.*\///') as the plain-proxy reference on $nginx_url"
+fi
 # In the background with wait: a signal then interrupts the wait and the trap runs at once.
 postgres_pid=$(head -1 .local-stack/postgres-data/postmaster.pid)
 "$java_cmd" bench/Bench.java http://127.0.0.1:8080 http://127.0.0.1:8082,http://127.0.0.1:8083 "$launcher" "$postgres_pid" \
-  >"$work/bench.txt" 2>&1 &
+  ${nginx_url:+"$nginx_url" "$nginx_pid"} >"$work/bench.txt" 2>&1 &
 bench=$!
+helpers+=("$bench")
 tail -n +1 -f --pid="$bench" "$work/bench.txt" &
 follower=$!
 wait "$bench" || { echo "Bench.java failed"; exit 1; }
@@ -160,9 +78,9 @@ echo "   heap: the maximum the JVM took and what it has committed after the load
 worst_share=0
 for port in 8082 8083 8081 8080; do
   rss=$(rss_mib "${pid[$port]}")
-  heap=$("${JAVA_HOME:+$JAVA_HOME/bin/}jcmd" "${pid[$port]}" GC.heap_info 2>/dev/null \
+  heap=$("$jcmd_cmd" "${pid[$port]}" GC.heap_info 2>/dev/null \
     | awk '/total/ { for (i = 1; i <= NF; i++) if ($i == "total") { v = $(i + 1); sub(/K,?/, "", v); t += v } } END { printf "%.0f", t / 1024 }')
-  max_heap=$("${JAVA_HOME:+$JAVA_HOME/bin/}jcmd" "${pid[$port]}" VM.flags 2>/dev/null | tr ' ' '\n' \
+  max_heap=$("$jcmd_cmd" "${pid[$port]}" VM.flags 2>/dev/null | tr ' ' '\n' \
     | awk -F= '/^-XX:MaxHeapSize=/ { printf "%.0f", $2 / 1048576 }')
   share=$(awk -v r="$rss" -v l="$limit_mib" 'BEGIN { printf "%.0f", 100 * r / l }')
   [ "$share" -gt "$worst_share" ] && worst_share=$share
@@ -183,5 +101,9 @@ verdict() { if [ "$1" = 1 ]; then echo MET; else echo MISSED; fi; }
 printf "every service ready in <= 6 s:     slowest %.1f s   %s\n" "$(awk -v t=$worst_ready 'BEGIN {print t/1000}')" "$(verdict $(( worst_ready <= 6000 )))"
 printf "every service < 300 MiB RSS idle:  largest %s MiB  %s\n" "$worst_rss" "$(verdict $(( worst_rss < 300 )))"
 printf "gateway throughput ratio >= 0.6:   %s           %s\n" "$ratio" "$(verdict "$(awk -v r="$ratio" 'BEGIN {print (r >= 0.6) ? 1 : 0}')")"
+added=$(sed -n 's/^RESULT added time per request.*gateway \/ nginx \([0-9.]*\).*/\1/p' "$work/bench.txt")
+if [ -n "$added" ]; then
+  printf "gateway adds <= 1.5 x what nginx adds: %s x       %s\n" "$added" "$(verdict "$(awk -v r="$added" 'BEGIN {print (r <= 1.5) ? 1 : 0}')")"
+fi
 printf "no errors at 32/64/128 concurrent: %s errors      %s\n" "$errors" "$(verdict $(( errors == 0 )))"
 printf "RSS after load <= 85 %% of the limit: largest %s %%     %s\n" "$worst_share" "$(verdict $(( worst_share <= 85 )))"

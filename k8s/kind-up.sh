@@ -113,9 +113,9 @@ kc=(kubectl --context "kind-$cluster")
 
 # Docker Desktop reports a little less memory than it was given, hence the margin.
 read -r cpus memory < <(docker info --format '{{.NCPU}} {{.MemTotal}}')
-if [ "$cpus" -lt 4 ] || [ "$memory" -lt $((10 * 1024 * 1024 * 1024 - 512 * 1024 * 1024)) ]; then
+if [ "$cpus" -lt 4 ] || [ "$memory" -lt $((12 * 1024 * 1024 * 1024 - 512 * 1024 * 1024)) ]; then
   echo "warning: Docker has $cpus CPUs and $((memory / 1024 / 1024)) MiB; the laptop overlay needs" >&2
-  echo "         4 CPUs and 10 GiB, so some pods may stay Pending (raise Docker's resources)." >&2
+  echo "         4 CPUs and 12 GiB, so some pods may stay Pending (raise Docker's resources)." >&2
 fi
 
 echo "== metrics-server (for the HorizontalPodAutoscalers and kubectl top)"

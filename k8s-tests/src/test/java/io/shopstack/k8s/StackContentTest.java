@@ -216,6 +216,21 @@ class StackContentTest {
             .doesNotContain("MaxRAMPercentage");
       }
     }
+    // The load-test image runs Gatling's main class itself (SimulationRunner), without Gatling's
+    // launchers: since Gatling 3.13 its stats writer fails at start without this flag
+    // (gatling/gatling#4599; bench/hpa.sh met it running the simulation the same way).
+    Document loadTest =
+        DocumentBuilderFactory.newInstance()
+            .newDocumentBuilder()
+            .parse(root.resolve("load-test/pom.xml").toFile());
+    NodeList loadTestFlags =
+        (NodeList)
+            xpath.evaluate(jib + "/container/jvmFlags/jvmFlag", loadTest, XPathConstants.NODESET);
+    List<String> flags = new ArrayList<>();
+    for (int i = 0; i < loadTestFlags.getLength(); i++) {
+      flags.add(loadTestFlags.item(i).getTextContent().trim());
+    }
+    assertThat(flags).contains("--add-opens=java.base/java.lang=ALL-UNNAMED");
   }
 
   private static Workload workload(List<JsonObject> objects, String kind, String name) {

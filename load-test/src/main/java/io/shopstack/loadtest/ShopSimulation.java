@@ -29,12 +29,15 @@ import java.util.stream.Stream;
  * Shop traffic through the gateway, as an open model (users arrive at a rate, whatever the
  * latency): each shopper lists the catalogue, looks at one item, then either places an order and
  * looks it up, lists the confirmed orders, or orders an item that is sold out (409 expected).
- * Phases: ramp to the rate, hold it, spike to a multiple of it, settle back to it.
+ * Phases: ramp to the rate, hold it, spike to a multiple of it, settle back to it. The Job's
+ * defaults (k8s/components/load-test) are sized so that every autoscaler of the shop scales out
+ * during the hold and back in during the settle phase (k8s-tests' AutoscalingTest replays them).
  *
  * <p>Settings are system properties, or the environment variable in brackets (for the Job): {@code
  * baseUrl} [LOAD_TEST_BASE_URL], {@code rate} shoppers per second [LOAD_TEST_RATE], {@code
  * rampSeconds}, {@code steadySeconds}, {@code spikeSeconds}, {@code spikeFactor}, {@code
- * soldOutPercent}, {@code p99Millis} (the assertion), {@code restock}.
+ * settleSeconds} (default a quarter of the steady phase, at least 10), {@code soldOutPercent},
+ * {@code p99Millis} (the assertion), {@code restock}.
  */
 public class ShopSimulation extends Simulation {
 
@@ -56,6 +59,8 @@ public class ShopSimulation extends Simulation {
   final int steadySeconds = Integer.parseInt(setting("steadySeconds", "120"));
   final int spikeSeconds = Integer.parseInt(setting("spikeSeconds", "30"));
   final double spikeFactor = Double.parseDouble(setting("spikeFactor", "3"));
+  final int settleSeconds =
+      Integer.parseInt(setting("settleSeconds", "" + Math.max(10, steadySeconds / 4)));
   final double soldOutPercent = Double.parseDouble(setting("soldOutPercent", "10"));
   final int p99Millis = Integer.parseInt(setting("p99Millis", "1000"));
   final boolean restock = Boolean.parseBoolean(setting("restock", "true"));
@@ -117,7 +122,7 @@ public class ShopSimulation extends Simulation {
                 rampUsersPerSec(rate).to(spikeRate).during(5),
                 constantUsersPerSec(spikeRate).during(spikeSeconds),
                 rampUsersPerSec(spikeRate).to(rate).during(5),
-                constantUsersPerSec(rate).during(Math.max(10, steadySeconds / 4))))
+                constantUsersPerSec(rate).during(settleSeconds)))
         .protocols(protocol)
         .assertions(
             // Plain load must never turn into errors or fallbacks (409 for the sold-out item is

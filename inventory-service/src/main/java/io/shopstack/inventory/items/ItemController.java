@@ -6,6 +6,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -26,6 +27,7 @@ class ItemController {
 
   private final ItemRepository items;
 
+  @Autowired // see docs/observability.md, "Controllers and the agent"
   ItemController(ItemRepository items) {
     this.items = items;
   }

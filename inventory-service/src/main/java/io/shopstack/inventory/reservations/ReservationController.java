@@ -3,6 +3,7 @@ package io.shopstack.inventory.reservations;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.util.UUID;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -18,6 +19,7 @@ class ReservationController {
 
   private final Reservations reservations;
 
+  @Autowired // see docs/observability.md, "Controllers and the agent"
   ReservationController(Reservations reservations) {
     this.reservations = reservations;
   }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.hibernate.validator.constraints.time.DurationMin;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -24,6 +25,7 @@ class InternalOrderController {
   private final OrderLifecycle lifecycle;
   private final OrderRepository orders;
 
+  @Autowired // see docs/observability.md, "Controllers and the agent"
   InternalOrderController(OrderLifecycle lifecycle, OrderRepository orders) {
     this.lifecycle = lifecycle;
     this.orders = orders;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -32,6 +33,7 @@ class OrderController {
   private final OrderRepository orders;
   private final OrderProperties properties;
 
+  @Autowired // see docs/observability.md, "Controllers and the agent"
   OrderController(OrderLifecycle lifecycle, OrderRepository orders, OrderProperties properties) {
     this.lifecycle = lifecycle;
     this.orders = orders;

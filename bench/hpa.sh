@@ -29,12 +29,11 @@ echo
 # In the cluster every pod starts with the agent and without a class cache: with BENCH_AGENT the
 # launcher starts them that way too (one after the other, each with the machine to itself).
 echo "== start-up: JVM start -> readiness UP"
-declare -A start_s=()
+declare -A start_s=() service_of=([8080]=gateway [8081]=order-service [8082]=inventory-service [8083]=inventory-service)
 for port in 8082 8083 8081 8080; do
   s=$(awk -v r="${ready_ms[$port]}" -v t="${start_ms[$port]}" 'BEGIN {printf "%.1f", (r - t) / 1000}')
   printf "%-18s %5s s\n" "${names[$port]}" "$s"
-  service=${names[$port]%-[ab]}
-  service=${service/inventory/inventory-service}
+  service=${service_of[$port]}  # the slower inventory instance counts
   if [ -z "${start_s[$service]:-}" ] || awk -v a="$s" -v b="${start_s[$service]}" 'BEGIN {exit !(a > b)}'; then
     start_s[$service]=$s
   fi
@@ -119,6 +118,6 @@ done
   done
 } >"$work/figures.properties"
 echo
-echo "measured figures: $work/figures.properties (the recorded ones: $figures; copy them over to"
-echo "record these, keeping the file's agent-cost and start-up entries, then run the timeline below)"
+echo "measured figures: $work/figures.properties (the recorded ones: $figures; copy them over,"
+echo "with a comment on the agent and on any rate left out, to record them)"
 echo "timeline of the recorded figures: ./mvnw -pl k8s-tests test -Dtest=AutoscalingTest (prints it)"

@@ -61,14 +61,7 @@ final class Autoscaler {
   }
 
   /** What the HPA and its Deployment say: bounds, target, the pods' CPU request, behavior. */
-  record Spec(
-      String name,
-      int min,
-      int max,
-      int targetPercent,
-      long requestMillicores,
-      Rules up,
-      Rules down) {
+  record Spec(int min, int max, int targetPercent, long requestMillicores, Rules up, Rules down) {
 
     static Spec of(JsonObject hpa, long requestMillicores) {
       JsonObject behavior = Manifests.obj(hpa, "spec", "behavior");
@@ -79,7 +72,6 @@ final class Autoscaler {
               .findFirst()
               .orElseThrow(() -> new AssertionError(Manifests.id(hpa) + " has no CPU target"));
       return new Spec(
-          str(hpa, "spec", "scaleTargetRef", "name"),
           Integer.parseInt(Optional.ofNullable(str(hpa, "spec", "minReplicas")).orElse("1")),
           Integer.parseInt(str(hpa, "spec", "maxReplicas")),
           Integer.parseInt(target),

@@ -23,7 +23,7 @@ class AutoscalerTest {
   static final Rules FREE_DOWN = new Rules(0, false, List.of(new Policy(false, 100, 15)));
 
   static Spec spec(int min, int max, Rules up, Rules down) {
-    return new Spec("app", min, max, 50, 100, up, down);
+    return new Spec(min, max, 50, 100, up, down);
   }
 
   /** Every Ready pod at the given CPU. */

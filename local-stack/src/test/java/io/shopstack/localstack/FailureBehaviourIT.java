@@ -71,7 +71,9 @@ class FailureBehaviourIT {
 
     // Every order is answered: confirmed, rejected, or (when this 2-core machine cannot reserve in
     // time) accepted as PENDING and settled by the batch job. Nothing fails, nothing is lost.
-    assertThat(countByStatus(first).keySet()).as(() -> sample(first)).isSubsetOf(201, 409, 202);
+    assertThat(countByStatus(first).keySet())
+        .as(() -> sample(first) + "\norder-service's connection pool: " + connectionWaits())
+        .isSubsetOf(201, 409, 202);
     long pending = countByStatus(first).getOrDefault(202, 0L);
     if (pending > 0) {
       await()
@@ -299,6 +301,27 @@ class FailureBehaviourIT {
         .filter(a -> a.status() != 201 && a.status() != 409)
         .collect(
             java.util.stream.Collectors.toMap(Answer::status, a -> a.raw().body(), (x, y) -> x))
+        .toString();
+  }
+
+  /**
+   * The longest wait for and the longest hold of one of order-service's database connections (a 503
+   * "cannot reach its database" under a burst is a wait past Hikari's connection timeout).
+   */
+  private static String connectionWaits() {
+    String metrics =
+        new ShopClient(stack.managementUrl(LocalStack.ORDER))
+            .get("/actuator/prometheus")
+            .raw()
+            .body();
+    return metrics
+        .lines()
+        .filter(
+            line ->
+                line.startsWith("hikaricp_connections_acquire_seconds_max")
+                    || line.startsWith("hikaricp_connections_usage_seconds_max"))
+        .map(line -> line.replaceAll("\\{.*}", ""))
+        .toList()
         .toString();
   }
 

@@ -200,7 +200,7 @@ class ServiceDefaultsWebTest {
 
   @Test
   void sharedSettingsAreInPlaceAndOverridable() {
-    assertThat(environment.getProperty("spring.threads.virtual.enabled")).isEqualTo("true");
+    assertThat(environment.getProperty("spring.threads.virtual.enabled")).isEqualTo("false");
     assertThat(environment.getProperty("management.endpoints.web.exposure.include"))
         .isEqualTo("health,info,prometheus");
     assertThat(environment.getProperty("server.shutdown")).isEqualTo("graceful");

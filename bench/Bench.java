@@ -79,7 +79,7 @@ public class Bench {
     Supplier<HttpRequest> readViaGateway = () -> get(gateway + "/api/inventory/items/" + SKU);
     Supplier<HttpRequest> readDirect = () -> get(inventory + "/api/inventory/items/" + SKU);
 
-    restock(gateway);
+    restock(inventory);
     System.out.println("== warm-up (30 s: orders and reads, gateway and direct)");
     openRate("warm-up orders", order, 201, 40, 15);
     closed("warm-up reads via gateway", readViaGateway, 8, 8);
@@ -328,16 +328,26 @@ public class Bench {
         .build();
   }
 
-  /** Enough stock that orders never run out during the run (they would become 409s). */
-  static void restock(String gateway) throws Exception {
+  /**
+   * Enough stock that orders never run out during the run (they would become 409s): half a billion
+   * units added through inventory's internal API (stock is only ever adjusted, never set).
+   */
+  static void restock(String inventory) throws Exception {
     HttpResponse<String> response =
         client.send(
-            HttpRequest.newBuilder(URI.create(gateway + "/api/inventory/items/" + SKU + "/stock"))
+            HttpRequest.newBuilder(
+                    URI.create(
+                        inventory
+                            + "/internal/inventory/items/"
+                            + SKU
+                            + "/adjustments/"
+                            + UUID.randomUUID()))
                 .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"available\":1000000000}"))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"change\":500000000}"))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) {
+    // 409: the item already has more than half of the maximum, plenty for any run.
+    if (response.statusCode() != 201 && response.statusCode() != 409) {
       throw new IllegalStateException("restock answered " + response.statusCode());
     }
   }

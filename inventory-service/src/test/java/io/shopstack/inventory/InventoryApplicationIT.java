@@ -70,7 +70,7 @@ class InventoryApplicationIT {
             .formatted(UUID.randomUUID());
     HttpResponse<String> reserved =
         http.send(
-            HttpRequest.newBuilder(uri("/api/inventory/reservations"))
+            HttpRequest.newBuilder(uri("/internal/inventory/reservations"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build(),

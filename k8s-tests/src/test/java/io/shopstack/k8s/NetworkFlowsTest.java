@@ -66,6 +66,23 @@ class NetworkFlowsTest {
   }
 
   @Test
+  void theLoadTestJobReachesTheGatewayAndInventorysInternalApiOnly() {
+    List<JsonObject> objects =
+        Renders.render(Renders.withComponents(List.of("network-policies", "load-test")));
+    Set<String> allowed = flows(objects);
+    allowed.removeIf(flow -> flow.startsWith("skywalking-oap -> banyandb:"));
+
+    Set<String> loadTest = new TreeSet<>(allowed);
+    loadTest.removeIf(flow -> !flow.contains("load-test"));
+    // The restock goes to inventory-service's internal API (ShopSimulation.before).
+    assertThat(loadTest)
+        .containsExactlyInAnyOrder(
+            "load-test -> gateway:8080", "load-test -> inventory-service:8082");
+    allowed.removeAll(loadTest);
+    assertThat(allowed).isEqualTo(new TreeSet<>(NEEDED));
+  }
+
+  @Test
   void withoutTheComponentEverythingIsOpenSoTheCheckWouldNotice() {
     List<JsonObject> objects = Renders.render(Renders.k8s());
     assertThat(flows(objects)).contains("outside -> postgres:5432", "batch-jobs -> postgres:5432");

@@ -21,9 +21,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
-import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 
 /**
  * Shop traffic through the gateway, as an open model (users arrive at a rate, whatever the
@@ -37,7 +36,9 @@ import java.util.stream.Stream;
  * baseUrl} [LOAD_TEST_BASE_URL], {@code rate} shoppers per second [LOAD_TEST_RATE], {@code
  * rampSeconds}, {@code steadySeconds}, {@code spikeSeconds}, {@code spikeFactor}, {@code
  * settleSeconds} (default a quarter of the steady phase, at least 10), {@code soldOutPercent},
- * {@code p99Millis} (the assertion), {@code restock}.
+ * {@code p99Millis} (the assertion), {@code restock}, {@code inventoryUrl}
+ * [LOAD_TEST_INVENTORY_URL]: an inventory-service instance, whose internal API (not routed by the
+ * gateway) the restock uses.
  */
 public class ShopSimulation extends Simulation {
 
@@ -64,6 +65,10 @@ public class ShopSimulation extends Simulation {
   final double soldOutPercent = Double.parseDouble(setting("soldOutPercent", "10"));
   final int p99Millis = Integer.parseInt(setting("p99Millis", "1000"));
   final boolean restock = Boolean.parseBoolean(setting("restock", "true"));
+  final String inventoryUrl = setting("inventoryUrl", "http://127.0.0.1:8082");
+
+  /** Half of inventory's maximum stock: added when an item has less, so it never passes it. */
+  static final int RESTOCK = 500_000_000;
 
   final HttpProtocolBuilder protocol =
       http.baseUrl(baseUrl)
@@ -133,7 +138,8 @@ public class ShopSimulation extends Simulation {
 
   /**
    * Gives the demo items stock for the whole run (confirmed orders consume it, and an empty shelf
-   * would turn every order into a 409) and creates one item that is always sold out.
+   * would turn every order into a 409) and creates one item that is always sold out, through
+   * inventory-service's internal API: stock changes only by adjustments, each with its own id.
    */
   @Override
   public void before() {
@@ -141,45 +147,58 @@ public class ShopSimulation extends Simulation {
       return;
     }
     try (HttpClient client = HttpClient.newHttpClient()) {
-      Stream<Map.Entry<String, String>> updates =
-          Stream.concat(
-              SKUS.stream()
-                  .map(
-                      sku ->
-                          Map.entry(
-                              "/api/inventory/items/" + sku + "/stock", stock(1_000_000_000))),
-              Stream.of(
-                  Map.entry(
-                      "/api/inventory/items/" + SOLD_OUT,
-                      "{\"name\":\"Sold out (load test)\",\"available\":0}")));
-      for (Map.Entry<String, String> update : updates.toList()) {
-        HttpResponse<String> response =
-            client.send(
-                HttpRequest.newBuilder(URI.create(baseUrl + update.getKey()))
-                    .header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofString(update.getValue()))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() / 100 != 2) {
-          throw new IllegalStateException(
-              "PUT "
-                  + update.getKey()
-                  + " answered "
-                  + response.statusCode()
-                  + ": "
-                  + response.body());
+      for (String sku : SKUS) {
+        int available =
+            Integer.parseInt(
+                send(client, "GET", baseUrl + "/api/inventory/items/" + sku, null)
+                    .replaceAll(".*\"available\":(\\d+).*", "$1"));
+        if (available < RESTOCK) {
+          send(
+              client,
+              "PUT",
+              inventoryUrl
+                  + "/internal/inventory/items/"
+                  + sku
+                  + "/adjustments/"
+                  + UUID.randomUUID(),
+              "{\"change\":" + RESTOCK + "}");
         }
       }
+      send(
+          client,
+          "PUT",
+          inventoryUrl + "/internal/inventory/items/" + SOLD_OUT,
+          "{\"name\":\"Sold out (load test)\"}");
     } catch (IOException e) {
-      throw new IllegalStateException("The shop at " + baseUrl + " is not reachable", e);
+      throw new IllegalStateException(
+          "The shop at " + baseUrl + " or inventory at " + inventoryUrl + " is not reachable", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
   }
 
-  private static String stock(int available) {
-    return "{\"available\":" + available + "}";
+  private static String send(HttpClient client, String method, String url, String json)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+    if (json != null) {
+      request.header("Content-Type", "application/json");
+    }
+    HttpResponse<String> response =
+        client.send(
+            request
+                .method(
+                    method,
+                    json == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() / 100 != 2) {
+      throw new IllegalStateException(
+          method + " " + url + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return response.body();
   }
 
   /** A system property, else the environment variable LOAD_TEST_NAME_IN_UPPER_SNAKE_CASE. */

@@ -232,6 +232,23 @@ public final class LocalStack implements AutoCloseable {
     service(name).stop(STOP_GRACE);
   }
 
+  /** Kills the named service with SIGKILL, as a crash would, waiting for it to end. */
+  public void kill(String name) throws InterruptedException {
+    service(name).kill();
+  }
+
+  /**
+   * Stops the named service, starts it again with these {@code --key=value} settings in place of
+   * the launcher's for the same keys (and beside them for new ones): to route one service through a
+   * test's proxy, say.
+   */
+  public void restartWith(String name, String... settings)
+      throws IOException, InterruptedException {
+    stop(name);
+    services.put(name, service(name).withSettings(List.of(settings)));
+    start(name);
+  }
+
   /** Runs the batch job once to completion and answers its exit code. */
   public int runBatch(String... extraArgs) throws IOException, InterruptedException {
     List<String> args = new ArrayList<>();
@@ -467,6 +484,9 @@ public final class LocalStack implements AutoCloseable {
                -d '{"lines":[{"sku":"SKU-RED-MUG","quantity":1}]}'
         List the catalogue:
           curl %s/api/inventory/items
+        Add stock (inventory's internal API, not routed by the gateway; repeating it changes nothing):
+          curl -i -X PUT %s/internal/inventory/items/SKU-RED-MUG/adjustments/$(cat /proc/sys/kernel/random/uuid) \
+               -H 'Content-Type: application/json' -d '{"change":10}'
 
         The batch job runs every %d s. Ctrl-C stops everything.
         %s
@@ -482,6 +502,7 @@ public final class LocalStack implements AutoCloseable {
         stack.jdbcUrlOf("orders").replace("/orders", ""),
         gateway,
         gateway,
+        stack.url(INVENTORY_A),
         interval,
         stack.startupCacheSummary());
     batch.scheduleWithFixedDelay(

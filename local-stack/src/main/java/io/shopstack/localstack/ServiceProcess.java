@@ -164,6 +164,37 @@ final class ServiceProcess {
     }
   }
 
+  /** SIGKILL, as a crash or the kernel's OOM killer ends a JVM: no shutdown of any kind. */
+  void kill() throws InterruptedException {
+    if (process == null) {
+      return;
+    }
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+    if (training) {
+      training = false;
+      startupCache.trainingEnded(jvmOptions, true);
+    }
+  }
+
+  /**
+   * The same service with these {@code --key=value} settings instead of its own for the same keys
+   * (Spring joins a key given twice on the command line with a comma rather than taking the last).
+   */
+  ServiceProcess withSettings(List<String> settings) {
+    List<String> keys = settings.stream().map(ServiceProcess::key).toList();
+    List<String> all = new java.util.ArrayList<>(args);
+    all.removeIf(arg -> keys.contains(key(arg)));
+    all.addAll(settings);
+    return new ServiceProcess(
+        name, port, managementPort, jvmOptions, jar, startupCache, all, environment, log);
+  }
+
+  private static String key(String arg) {
+    int equals = arg.indexOf('=');
+    return equals < 0 ? arg : arg.substring(0, equals);
+  }
+
   /** Runs to completion (the batch job) and answers its exit code. */
   int runToCompletion(Duration timeout) throws IOException, InterruptedException {
     start();

@@ -3,11 +3,14 @@ package io.shopstack.localstack;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.UUID;
 
 /**
- * Malformed and hostile requests for every public endpoint of the gateway, generated from a fixed
- * seed so that a failure can be replayed. None of them is a valid request: each must be refused
- * with a 4xx problem document and change nothing.
+ * Malformed and hostile requests for every public endpoint of the gateway and every internal
+ * endpoint of inventory-service (paths under {@code /internal/}, which the test sends to an
+ * inventory instance directly, as order-service and operators do), generated from a fixed seed so
+ * that a failure can be replayed. None of them is a valid request: each must be refused with a 4xx
+ * problem document and change nothing.
  */
 final class BadInput {
 
@@ -77,16 +80,18 @@ final class BadInput {
           "",
           "{",
           "{}",
-          "{\"available\":-1}",
-          "{\"available\":-2147483648}",
-          "{\"available\":2147483648}",
-          "{\"available\":1.5}",
-          "{\"available\":\"10\"}",
-          "{\"available\":null}",
-          "{\"available\":10,\"sku\":\"OTHER\"}",
+          "{\"change\":0}",
+          "{\"change\":-2147483648}",
+          "{\"change\":2147483648}",
+          "{\"change\":1000000001}",
+          "{\"change\":1.5}",
+          "{\"change\":\"10\"}",
+          "{\"change\":null}",
+          "{\"change\":10,\"sku\":\"OTHER\"}",
+          "{\"available\":10}",
           "[10]",
-          "{\"name\":\"" + LONG + "\",\"available\":1}",
-          "{\"name\":7,\"available\":\"x\"}");
+          "{\"name\":\"" + LONG + "\",\"change\":1}",
+          "{\"name\":7,\"change\":\"x\"}");
 
   /** Reservation bodies that are invalid. */
   static final List<String> BAD_RESERVATION_BODIES =
@@ -189,28 +194,29 @@ final class BadInput {
             case 9 ->
                 new Request(
                     "PUT",
-                    "/api/inventory/items/SKU-RED-MUG/stock",
+                    "/internal/inventory/items/SKU-RED-MUG/adjustments/"
+                        + new UUID(random.nextLong(), random.nextLong()),
                     random.nextInt(4) == 0 ? pick(random, BAD_CONTENT_TYPES) : JSON,
                     pick(random, BAD_STOCK_BODIES),
                     null);
             case 10 ->
                 new Request(
                     "PUT",
-                    "/api/inventory/items/" + pick(random, BAD_SKUS),
+                    "/internal/inventory/items/" + pick(random, BAD_SKUS),
                     JSON,
-                    "{\"name\":\"x\",\"available\":1}",
+                    "{\"name\":\"x\"}",
                     null);
             case 11 ->
                 new Request(
                     "POST",
-                    "/api/inventory/reservations",
+                    "/internal/inventory/reservations",
                     random.nextInt(4) == 0 ? pick(random, BAD_CONTENT_TYPES) : JSON,
                     pick(random, BAD_RESERVATION_BODIES),
                     null);
             case 12 ->
                 new Request(
                     pick(random, List.of("GET", "POST")),
-                    "/api/inventory/reservations/"
+                    "/internal/inventory/reservations/"
                         + pick(random, BAD_IDS)
                         + (random.nextBoolean() ? "/release" : ""),
                     null,
@@ -224,7 +230,8 @@ final class BadInput {
                         List.of(
                             "/api/inventory/items",
                             "/api/inventory/items/SKU-RED-MUG",
-                            "/api/inventory/reservations")),
+                            "/internal/inventory/items/SKU-RED-MUG",
+                            "/internal/inventory/reservations")),
                     JSON,
                     "{}",
                     null);

@@ -29,9 +29,28 @@ final class ShopClient {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final String baseUrl;
+  private final String inventoryUrl;
 
+  /** A customer's client of the gateway at {@code baseUrl}, without stock administration. */
   ShopClient(String baseUrl) {
+    this(baseUrl, null);
+  }
+
+  /**
+   * @param inventoryUrl an inventory-service instance, for what only operators and order-service
+   *     may do (its {@code /internal/} API, which the gateway does not route)
+   */
+  ShopClient(String baseUrl, String inventoryUrl) {
     this.baseUrl = baseUrl;
+    this.inventoryUrl = inventoryUrl;
+  }
+
+  /** The same client, talking to inventory-service's internal API. */
+  ShopClient inventory() {
+    if (inventoryUrl == null) {
+      throw new IllegalStateException("This client has no inventory-service URL");
+    }
+    return new ShopClient(inventoryUrl);
   }
 
   Answer placeOrder(String idempotencyKey, String body) {
@@ -52,11 +71,38 @@ final class ShopClient {
   /** Creates an item of its own for a test, so that tests do not share stock. */
   String newItemWithStock(int available) {
     String sku = "SKU-TEST-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
-    Answer created = putItem(sku, "Test item", available);
+    Answer created =
+        inventory()
+            .send(
+                "PUT",
+                "/internal/inventory/items/" + sku,
+                "application/json",
+                "{\"name\":\"Test item\"}");
     if (created.status() != 201) {
       throw new IllegalStateException("Could not create " + sku + ": " + created.raw().body());
     }
+    if (available > 0) {
+      Answer adjusted = adjustStock(sku, UUID.randomUUID(), available);
+      if (adjusted.status() != 201) {
+        throw new IllegalStateException("Could not stock " + sku + ": " + adjusted.raw().body());
+      }
+    }
     return sku;
+  }
+
+  /** Changes the stock of an item by {@code change}, once per adjustment id. */
+  Answer adjustStock(String sku, UUID adjustment, int change) {
+    return inventory()
+        .send(
+            "PUT",
+            "/internal/inventory/items/" + sku + "/adjustments/" + adjustment,
+            "application/json",
+            "{\"change\":%d}".formatted(change));
+  }
+
+  /** The reservation inventory-service holds for an order. */
+  Answer reservation(String orderId) {
+    return inventory().get("/internal/inventory/reservations/" + orderId);
   }
 
   int available(String sku) {
@@ -96,14 +142,6 @@ final class ShopClient {
       request.header("Idempotency-Key", key);
     }
     return send(request.build());
-  }
-
-  Answer putItem(String sku, String name, int available) {
-    return send(
-        "PUT",
-        "/api/inventory/items/" + sku,
-        "application/json",
-        "{\"name\":\"%s\",\"available\":%d}".formatted(name, available));
   }
 
   private HttpRequest.Builder request(String path) {

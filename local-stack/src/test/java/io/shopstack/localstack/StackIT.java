@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -40,7 +41,13 @@ class StackIT {
             LocalStack.Ports.free(),
             null,
             Map.of("shop.batch.reconcile-after", "0s"));
-    shop = new ShopClient(stack.gatewayUrl());
+    shop = new ShopClient(stack.gatewayUrl(), stack.url(LocalStack.INVENTORY_B));
+  }
+
+  /** Whatever the scenario did, orders and stock still agree (see Invariants). */
+  @AfterEach
+  void invariantsHold() {
+    Invariants.check(stack);
   }
 
   @AfterAll
@@ -161,6 +168,62 @@ class StackIT {
           .isBetween(400, 499);
       assertThat(answer.contentType()).startsWith("application/problem+json");
     }
+  }
+
+  @Test
+  @Order(7)
+  void aClientWithoutCredentialsCannotTouchReservationsOrStockThroughTheGateway() {
+    String sku = shop.newItemWithStock(4);
+    Answer placed = shop.placeOrder(sku, 3);
+    assertThat(placed.status()).isEqualTo(201);
+    String orderId = placed.json().get("id").asString();
+    String itemsBefore = shop.get("/api/inventory/items").raw().body();
+    String reservation =
+        """
+        {"orderId":"%s","lines":[{"sku":"%s","quantity":1}]}"""
+            .formatted(UUID.randomUUID(), sku);
+
+    // What a hostile client tried when reservations and stock were on the public route.
+    List<Answer> answers =
+        List.of(
+            shop.post("/api/inventory/reservations/" + orderId + "/release"),
+            shop.send("POST", "/api/inventory/reservations", "application/json", reservation),
+            shop.send(
+                "PUT",
+                "/api/inventory/items/" + sku + "/stock",
+                "application/json",
+                "{\"available\":1000}"),
+            shop.send(
+                "PUT",
+                "/api/inventory/items/" + sku,
+                "application/json",
+                "{\"name\":\"x\",\"available\":1000}"),
+            shop.get("/api/inventory/reservations/" + orderId),
+            shop.post("/internal/inventory/reservations/" + orderId + "/release"),
+            shop.send("POST", "/internal/inventory/reservations", "application/json", reservation),
+            shop.send(
+                "PUT",
+                "/internal/inventory/items/" + sku + "/adjustments/" + UUID.randomUUID(),
+                "application/json",
+                "{\"change\":1000}"),
+            shop.get("/internal/inventory/reservations/" + orderId));
+
+    for (Answer answer : answers) {
+      assertThat(answer.status())
+          .as(
+              answer.raw().request().method()
+                  + " "
+                  + answer.raw().uri()
+                  + " "
+                  + answer.raw().body())
+          .isIn(404, 405);
+      assertThat(answer.contentType()).startsWith("application/problem+json");
+    }
+    assertThat(shop.get("/api/inventory/items").raw().body()).isEqualTo(itemsBefore);
+    assertThat(shop.get("/api/orders/" + orderId).json().get("status").asString())
+        .isEqualTo("CONFIRMED");
+    assertThat(shop.reservation(orderId).json().get("status").asString()).isEqualTo("RESERVED");
+    assertThat(shop.available(sku)).isEqualTo(1);
   }
 
   @Test

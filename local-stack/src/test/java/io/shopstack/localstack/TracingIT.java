@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.skywalking.apm.network.event.v3.Event;
@@ -104,7 +103,7 @@ class TracingIT {
         agentDir,
         Duration.ofNanos(System.nanoTime() - started).toSeconds(),
         collector != null ? "the in-test collector" : backend);
-    shop = new ShopClient(stack.gatewayUrl());
+    shop = new ShopClient(stack.gatewayUrl(), stack.url(LocalStack.INVENTORY_B));
   }
 
   @AfterAll
@@ -224,8 +223,7 @@ class TracingIT {
   @Test
   @Order(3)
   void anOrderCarriesATraceIdInItsAnswerAndLogLinesOnlyWhenATraceExists() throws IOException {
-    String sku = "SKU-TRACE-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
-    assertThat(shop.putItem(sku, "Traced item", 5).status()).isEqualTo(201);
+    String sku = shop.newItemWithStock(5);
 
     Answer placed = shop.placeOrder(sku, 1);
 

@@ -143,7 +143,7 @@ public final class FakeInventory {
   /** The bodies of the reservation requests received, in order. */
   public List<String> reservations() {
     return calls.stream()
-        .filter(call -> call.path().equals("/api/inventory/reservations"))
+        .filter(call -> call.path().equals("/internal/inventory/reservations"))
         .map(Call::body)
         .toList();
   }
@@ -174,13 +174,13 @@ public final class FakeInventory {
       Answer answer =
           !exchange.getRequestMethod().equals("POST")
               ? Answer.status(405)
-              : path.equals("/api/inventory/reservations")
+              : path.equals("/internal/inventory/reservations")
                   ? next(reservationAnswers, Answer.reserved())
-                  : path.matches("/api/inventory/reservations/[^/]+/release")
+                  : path.matches("/internal/inventory/reservations/[^/]+/release")
                       ? next(releaseAnswers, Answer.released())
                       : Answer.status(404);
       Runnable action = beforeNextReservationAnswer;
-      if (action != null && path.equals("/api/inventory/reservations")) {
+      if (action != null && path.equals("/internal/inventory/reservations")) {
         beforeNextReservationAnswer = null;
         action.run();
       }

@@ -15,6 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * A TCP proxy on 127.0.0.1 that a test can cut and restore, to show what a service does while a
  * dependency (its database, say) is unreachable and after it comes back. While cut, the port
  * refuses connections and every open connection is closed.
+ *
+ * <p>It can also lose answers: with {@link #dropAnswers(Runnable)} every request still reaches the
+ * target, which acts on it, but when the target's answer arrives the proxy runs the given action
+ * (kill the caller, say) and closes both connections instead of passing the answer on, as a network
+ * failure or a crash after the other side acted would.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -23,6 +28,7 @@ public final class TcpProxy implements AutoCloseable {
   private final int port;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile ServerSocket server;
+  private volatile Runnable onDroppedAnswer;
 
   public TcpProxy(String targetHost, int targetPort) {
     this.targetHost = targetHost;
@@ -41,6 +47,19 @@ public final class TcpProxy implements AutoCloseable {
     closeQuietly(server);
     sockets.forEach(TcpProxy::closeQuietly);
     sockets.clear();
+  }
+
+  /**
+   * From now on, answers (on new and open connections) are not passed on: when one arrives, {@code
+   * action} runs and both connections are closed.
+   */
+  public void dropAnswers(Runnable action) {
+    onDroppedAnswer = action;
+  }
+
+  /** Passes answers on again. */
+  public void passAnswers() {
+    onDroppedAnswer = null;
   }
 
   /** Accepts connections again, on the same port. */
@@ -78,8 +97,8 @@ public final class TcpProxy implements AutoCloseable {
                   Socket upstream = new Socket(targetHost, targetPort);
                   sockets.add(client);
                   sockets.add(upstream);
-                  pump(client, upstream);
-                  pump(upstream, client);
+                  pump(client, upstream, false);
+                  pump(upstream, client, true);
                 } catch (IOException closedOrRefused) {
                   // cut() closed the listener, or the target refused: the client sees a closed
                   // socket
@@ -88,13 +107,23 @@ public final class TcpProxy implements AutoCloseable {
             });
   }
 
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, boolean answers) {
     Thread.ofVirtual()
         .start(
             () -> {
               try (InputStream in = from.getInputStream();
                   OutputStream out = to.getOutputStream()) {
-                in.transferTo(out);
+                byte[] buffer = new byte[8192];
+                int read;
+                while ((read = in.read(buffer)) != -1) {
+                  Runnable drop = answers ? onDroppedAnswer : null;
+                  if (drop != null) {
+                    drop.run();
+                    break;
+                  }
+                  out.write(buffer, 0, read);
+                  out.flush();
+                }
               } catch (IOException ignored) {
                 // one side closed
               } finally {

@@ -16,7 +16,9 @@ record Order(UUID id, Status status, Instant createdAt) {
     PENDING,
     CONFIRMED,
     REJECTED,
+    CANCELLING,
     CANCELLED,
+    EXPIRING,
     EXPIRED
   }
 }

@@ -17,21 +17,37 @@ class OrderServiceClient {
     this.http = builder.baseUrl(properties.orderServiceUrl().toString()).build();
   }
 
-  /** PENDING orders created more than {@code olderThan} ago, oldest first. */
-  List<Order> pending(Duration olderThan, int limit) {
+  /**
+   * A page of the orders order-service has work for, oldest first: PENDING ones created at least
+   * {@code reconcileAfter} ago (by its database's clock) and every CANCELLING or EXPIRING one.
+   *
+   * @param after the last order of the previous page, null for the first
+   */
+  List<Order> due(Duration reconcileAfter, UUID after, int limit) {
     return http.get()
-        .uri("/internal/orders/pending?olderThan={olderThan}&limit={limit}", olderThan, limit)
+        .uri(
+            uri ->
+                uri.path("/internal/orders/due")
+                    .queryParam("reconcileAfter", reconcileAfter)
+                    .queryParam("limit", limit)
+                    .queryParamIfPresent("after", java.util.Optional.ofNullable(after))
+                    .build())
         .retrieve()
         .body(new ParameterizedTypeReference<>() {});
   }
 
-  /** Retries the order's reservation; answers the order as it is afterwards. */
-  Order reconcile(UUID id) {
-    return http.post().uri("/internal/orders/{id}/reconcile", id).retrieve().body(Order.class);
-  }
-
-  /** Expires the order if it is still PENDING; answers the order as it is afterwards. */
-  Order expire(UUID id) {
-    return http.post().uri("/internal/orders/{id}/expire", id).retrieve().body(Order.class);
+  /**
+   * Has order-service do what is due for the order (retry, expire, finish a cancel or an expiry);
+   * answers the order as it is afterwards.
+   */
+  Order settle(UUID id, Duration expireAfter) {
+    return http.post()
+        .uri(
+            uri ->
+                uri.path("/internal/orders/{id}/settle")
+                    .queryParam("expireAfter", expireAfter)
+                    .build(id))
+        .retrieve()
+        .body(Order.class);
   }
 }

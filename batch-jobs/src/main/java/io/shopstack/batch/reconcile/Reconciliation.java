@@ -1,11 +1,6 @@
 package io.shopstack.batch.reconcile;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import org.apache.skywalking.apm.toolkit.trace.ActiveSpan;
 import org.apache.skywalking.apm.toolkit.trace.Trace;
@@ -15,22 +10,22 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.ExitCodeGenerator;
 import org.springframework.stereotype.Component;
-import org.springframework.web.client.HttpClientErrorException;
-import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.ResourceAccessException;
 
 /**
- * One run of the job: every order PENDING for longer than {@code reconcile-after} gets its
- * reservation retried, or is expired once older than {@code expire-after}. Oldest first, at most
- * {@code max-orders} per run.
+ * One run of the job: every order order-service has work for is settled. A PENDING order older than
+ * {@code reconcile-after} gets its reservation retried, or is expired once older than {@code
+ * expire-after}; a CANCELLING or EXPIRING order (a cancel or expiry whose release was not
+ * confirmed) is finished. order-service decides which, by its database's clock, so the pod's clock
+ * does not matter. Oldest first, through keyset pages, at most {@code max-orders} per run.
  *
- * <p>It does not assume it is alone: order-service's reconcile and expire are guarded state
- * transitions that leave an order no longer PENDING unchanged, so a second run at the same time or
- * right after only finds the work already done.
+ * <p>It does not assume it is alone: every change order-service makes is a guarded state transition
+ * and every release is idempotent, so a second run at the same time or right after only finds the
+ * work already done.
  *
  * <p>The exit code tells the CronJob what happened: {@value Tally#DONE} all due orders settled (or
- * none due), {@value Tally#RUN_AGAIN} some are still PENDING (inventory still unreachable, or more
- * than {@code max-orders} were due), {@value Tally#FAILED} order-service could not be used.
+ * none due), {@value Tally#RUN_AGAIN} some are still unsettled (inventory still unreachable, or
+ * more than {@code max-orders} were due), {@value Tally#FAILED} order-service could not be used.
  */
 @Component
 class Reconciliation implements ApplicationRunner, ExitCodeGenerator {
@@ -66,54 +61,39 @@ class Reconciliation implements ApplicationRunner, ExitCodeGenerator {
   }
 
   private void settleDueOrders(Tally tally) {
-    Instant now = Instant.now();
-    Set<UUID> seen = new HashSet<>();
+    UUID after = null;
     while (true) {
-      List<Order> page = orders.pending(properties.reconcileAfter(), properties.pageSize());
-      // Orders still PENDING after their retry come back at the head of the next page.
-      List<Order> fresh = new ArrayList<>();
+      List<Order> page = orders.due(properties.reconcileAfter(), after, properties.pageSize());
       for (Order order : page) {
-        if (seen.add(order.id())) {
-          fresh.add(order);
-        }
-      }
-      for (Order order : fresh) {
         if (tally.handled() == properties.maxOrders()) {
           tally.moreDue = true;
           return;
         }
-        settle(order, now, tally);
+        settle(order, tally);
       }
-      if (page.size() < properties.pageSize() || fresh.isEmpty()) {
+      if (page.size() < properties.pageSize()) {
         return;
       }
+      // The next page starts after the last order of this one, whether it was settled or not.
+      after = page.getLast().id();
     }
   }
 
-  // Its own trace per order (the job has no incoming request): the reconcile or expire call and
-  // what order-service and inventory do about it, tagged with the order and the result.
+  // Its own trace per order (the job has no incoming request): the settle call and what
+  // order-service and inventory do about it, tagged with the order and the result.
   @Trace(operationName = "batch/settle-order")
-  private void settle(Order order, Instant now, Tally tally) {
-    boolean expire =
-        Duration.between(order.createdAt(), now).compareTo(properties.expireAfter()) > 0;
+  private void settle(Order order, Tally tally) {
     ActiveSpan.tag("orderId", order.id().toString());
-    ActiveSpan.tag("action", expire ? "expire" : "reconcile");
+    ActiveSpan.tag("found", order.status().name());
     try {
-      Order after = expire ? orders.expire(order.id()) : orders.reconcile(order.id());
+      Order after = orders.settle(order.id(), properties.expireAfter());
       tally.count(after.status());
       ActiveSpan.tag("status", after.status().name());
-    } catch (HttpClientErrorException.Conflict e) {
-      // Settled by someone else (the customer cancelled, another run) before this call.
-      tally.alreadySettled++;
-    } catch (HttpServerErrorException.ServiceUnavailable e) {
-      // order-service could not reach inventory (an expiry must release stock first): unchanged.
-      tally.stillPending++;
     } catch (ResourceAccessException e) {
       // order-service went away mid-run: the remaining calls would only wait and fail too.
       throw e;
     } catch (RuntimeException e) {
-      log.warn(
-          "Could not {} order {}: {}", expire ? "expire" : "reconcile", order.id(), e.toString());
+      log.warn("Could not settle order {}: {}", order.id(), e.toString());
       tally.failed++;
     }
   }
@@ -127,7 +107,7 @@ class Reconciliation implements ApplicationRunner, ExitCodeGenerator {
     int confirmed;
     int rejected;
     int expired;
-    int alreadySettled;
+    int cancelled;
     int stillPending;
     int failed;
     boolean moreDue;
@@ -137,13 +117,13 @@ class Reconciliation implements ApplicationRunner, ExitCodeGenerator {
         case CONFIRMED -> confirmed++;
         case REJECTED -> rejected++;
         case EXPIRED -> expired++;
-        case CANCELLED -> alreadySettled++;
-        case PENDING -> stillPending++;
+        case CANCELLED -> cancelled++;
+        case PENDING, CANCELLING, EXPIRING -> stillPending++;
       }
     }
 
     int handled() {
-      return confirmed + rejected + expired + alreadySettled + stillPending + failed;
+      return confirmed + rejected + expired + cancelled + stillPending + failed;
     }
 
     int exitCode() {
@@ -155,16 +135,9 @@ class Reconciliation implements ApplicationRunner, ExitCodeGenerator {
 
     @Override
     public String toString() {
-      return "confirmed=%d rejected=%d expired=%d alreadySettled=%d stillPending=%d failed=%d moreDue=%b exitCode=%d"
+      return "confirmed=%d rejected=%d expired=%d cancelled=%d stillPending=%d failed=%d moreDue=%b exitCode=%d"
           .formatted(
-              confirmed,
-              rejected,
-              expired,
-              alreadySettled,
-              stillPending,
-              failed,
-              moreDue,
-              exitCode());
+              confirmed, rejected, expired, cancelled, stillPending, failed, moreDue, exitCode());
     }
   }
 }

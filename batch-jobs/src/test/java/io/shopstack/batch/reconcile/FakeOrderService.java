@@ -22,24 +22,24 @@ import java.util.stream.Collectors;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * order-service's internal API on 127.0.0.1, as far as the batch uses it: a list of orders served
- * by {@code GET /internal/orders/pending} (oldest first), and reconcile and expire as guarded state
- * transitions that leave an order no longer PENDING unchanged. Each order's reconcile outcome is
- * set by the test; every call is recorded.
+ * order-service's internal API on 127.0.0.1, as far as the batch uses it: {@code GET
+ * /internal/orders/due} (unsettled orders oldest first, PENDING ones only once older than {@code
+ * reconcileAfter}, keyset pages after the id given) and {@code POST /internal/orders/{id}/settle},
+ * whose outcome for each order the test sets (by default what order-service does when inventory
+ * answers: a PENDING order becomes CONFIRMED, a CANCELLING one CANCELLED, an EXPIRING one EXPIRED).
+ * Every call is recorded.
  */
 final class FakeOrderService implements AutoCloseable {
 
-  private static final Pattern TRANSITION =
-      Pattern.compile("/internal/orders/([0-9a-f-]{36})/(reconcile|expire)");
+  private static final Pattern SETTLE = Pattern.compile("/internal/orders/([0-9a-f-]{36})/settle");
 
   private final HttpServer server;
   private final Map<UUID, Stored> orders = new LinkedHashMap<>();
   private final List<String> calls = new CopyOnWriteArrayList<>();
-  private volatile Function<UUID, Answer> reconcile = id -> Answer.status(Status.CONFIRMED);
-  private volatile Function<UUID, Answer> expire = id -> Answer.status(Status.EXPIRED);
+  private volatile Function<Stored, Answer> settle = FakeOrderService::settledAsUsual;
   private volatile int failEverythingWith;
 
-  /** What reconcile or expire does to a PENDING order: a new status, or an error status code. */
+  /** What settle does to an unsettled order: a new status, or an error status code. */
   record Answer(Status status, int error) {
     static Answer status(Status status) {
       return new Answer(status, 0);
@@ -50,7 +50,7 @@ final class FakeOrderService implements AutoCloseable {
     }
   }
 
-  private record Stored(UUID id, Status status, Instant createdAt) {}
+  record Stored(UUID id, Status status, Instant createdAt) {}
 
   private FakeOrderService() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -71,8 +71,12 @@ final class FakeOrderService implements AutoCloseable {
   }
 
   synchronized UUID addPending(Duration age) {
+    return add(Status.PENDING, age);
+  }
+
+  synchronized UUID add(Status status, Duration age) {
     UUID id = UUID.randomUUID();
-    orders.put(id, new Stored(id, Status.PENDING, Instant.now().minus(age)));
+    orders.put(id, new Stored(id, status, Instant.now().minus(age)));
     return id;
   }
 
@@ -80,67 +84,83 @@ final class FakeOrderService implements AutoCloseable {
     return orders.get(id).status();
   }
 
-  void onReconcile(Function<UUID, Answer> answer) {
-    reconcile = answer;
+  void onSettle(Function<Stored, Answer> answer) {
+    settle = answer;
   }
 
-  void onExpire(Function<UUID, Answer> answer) {
-    expire = answer;
+  private static Answer settledAsUsual(Stored order) {
+    return Answer.status(
+        switch (order.status()) {
+          case PENDING -> Status.CONFIRMED;
+          case CANCELLING -> Status.CANCELLED;
+          case EXPIRING -> Status.EXPIRED;
+          default -> order.status();
+        });
   }
 
   void failEverythingWith(int status) {
     failEverythingWith = status;
   }
 
-  /** Calls received, as {@code "GET /internal/orders/pending?..."} or {@code "reconcile <id>"}. */
+  /** Calls received, as {@code "GET /internal/orders/due?..."} or {@code "settle <id>?..."}. */
   List<String> calls() {
     return List.copyOf(calls);
   }
 
   List<String> callsFor(UUID id) {
-    return calls.stream().filter(call -> call.endsWith(id.toString())).toList();
+    return calls.stream().filter(call -> call.startsWith("settle " + id)).toList();
   }
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
-      Matcher transition = TRANSITION.matcher(path);
+      Matcher settling = SETTLE.matcher(path);
       if (failEverythingWith != 0) {
         calls.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
         respond(exchange, failEverythingWith, "{\"status\":" + failEverythingWith + "}");
-      } else if (exchange.getRequestMethod().equals("GET")
-          && path.equals("/internal/orders/pending")) {
+      } else if (exchange.getRequestMethod().equals("GET") && path.equals("/internal/orders/due")) {
         calls.add("GET " + exchange.getRequestURI());
-        respond(exchange, 200, pending(exchange));
-      } else if (exchange.getRequestMethod().equals("POST") && transition.matches()) {
-        UUID id = UUID.fromString(transition.group(1));
-        calls.add(transition.group(2) + " " + id);
-        transition(exchange, id, transition.group(2).equals("expire") ? expire : reconcile);
+        respond(exchange, 200, due(exchange));
+      } else if (exchange.getRequestMethod().equals("POST") && settling.matches()) {
+        UUID id = UUID.fromString(settling.group(1));
+        calls.add("settle " + id + "?" + exchange.getRequestURI().getQuery());
+        settle(exchange, id);
       } else {
         respond(exchange, 404, "{\"status\":404}");
       }
     }
   }
 
-  private synchronized String pending(HttpExchange exchange) {
+  private synchronized String due(HttpExchange exchange) {
     Map<String, List<String>> query =
         UriComponentsBuilder.fromUri(exchange.getRequestURI()).build().getQueryParams();
-    Instant createdBefore = Instant.now().minus(Duration.parse(query.get("olderThan").getFirst()));
+    Instant createdBefore =
+        Instant.now().minus(Duration.parse(query.get("reconcileAfter").getFirst()));
     int limit = Integer.parseInt(query.get("limit").getFirst());
+    Comparator<Stored> oldestFirst =
+        Comparator.comparing(Stored::createdAt).thenComparing(Stored::id);
+    Stored after =
+        query.containsKey("after")
+            ? orders.get(UUID.fromString(query.get("after").getFirst()))
+            : null;
     return orders.values().stream()
-        .filter(order -> order.status() == Status.PENDING)
-        .filter(order -> order.createdAt().isBefore(createdBefore))
-        .sorted(Comparator.comparing(Stored::createdAt))
+        .filter(
+            order ->
+                order.status() == Status.CANCELLING
+                    || order.status() == Status.EXPIRING
+                    || (order.status() == Status.PENDING
+                        && order.createdAt().isBefore(createdBefore)))
+        .filter(order -> after == null || oldestFirst.compare(order, after) > 0)
+        .sorted(oldestFirst)
         .limit(limit)
         .map(FakeOrderService::json)
         .collect(Collectors.joining(",", "[", "]"));
   }
 
-  private synchronized void transition(
-      HttpExchange exchange, UUID id, Function<UUID, Answer> answers) throws IOException {
+  private synchronized void settle(HttpExchange exchange, UUID id) throws IOException {
     Stored order = orders.get(id);
-    if (order.status() == Status.PENDING) {
-      Answer answer = answers.apply(id);
+    if (List.of(Status.PENDING, Status.CANCELLING, Status.EXPIRING).contains(order.status())) {
+      Answer answer = settle.apply(order);
       if (answer.error() != 0) {
         respond(exchange, answer.error(), "{\"status\":" + answer.error() + "}");
         return;

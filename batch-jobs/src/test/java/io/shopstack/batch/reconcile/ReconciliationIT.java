@@ -19,7 +19,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /**
  * The batch job run in-process, as the CronJob runs it, against a fake order-service on loopback.
- * Each test seeds PENDING orders of various ages, runs the job once and checks what it asked
+ * Each test seeds unsettled orders of various ages, runs the job once and checks what it asked
  * order-service to do, the exit code and the summary line it logs.
  */
 @ExtendWith(OutputCaptureExtension.class)
@@ -33,27 +33,36 @@ class ReconciliationIT {
   }
 
   @Test
-  void recentOrdersAreReconciledOldOnesExpiredAndTheJobExitsZero(CapturedOutput output) {
+  void dueOrdersAreSettledAndTheJobExitsZero(CapturedOutput output) {
     UUID confirmed = orderService.addPending(Duration.ofMinutes(5));
     UUID rejected = orderService.addPending(Duration.ofMinutes(10));
     UUID old = orderService.addPending(Duration.ofHours(2));
+    UUID cancelling = orderService.add(Status.CANCELLING, Duration.ofSeconds(3));
+    UUID expiring = orderService.add(Status.EXPIRING, Duration.ofHours(1));
     UUID tooRecent = orderService.addPending(Duration.ofSeconds(10));
-    orderService.onReconcile(
-        id -> Answer.status(id.equals(rejected) ? Status.REJECTED : Status.CONFIRMED));
+    // order-service decides by its database's clock what is due for each order; here as it would.
+    orderService.onSettle(
+        order ->
+            Answer.status(
+                order.id().equals(rejected)
+                    ? Status.REJECTED
+                    : order.id().equals(old) || order.id().equals(expiring)
+                        ? Status.EXPIRED
+                        : order.id().equals(cancelling) ? Status.CANCELLED : Status.CONFIRMED));
 
     int exitCode = runBatch();
 
     assertThat(exitCode).isZero();
     assertThat(orderService.calls().getFirst())
-        .isEqualTo("GET /internal/orders/pending?olderThan=PT1M&limit=100");
-    assertThat(orderService.callsFor(confirmed)).containsExactly("reconcile " + confirmed);
-    assertThat(orderService.callsFor(rejected)).containsExactly("reconcile " + rejected);
-    assertThat(orderService.callsFor(old)).containsExactly("expire " + old);
+        .isEqualTo("GET /internal/orders/due?reconcileAfter=PT1M&limit=100");
+    for (UUID id : List.of(confirmed, rejected, old, cancelling, expiring)) {
+      assertThat(orderService.callsFor(id)).containsExactly("settle " + id + "?expireAfter=PT30M");
+    }
     assertThat(orderService.callsFor(tooRecent)).isEmpty();
     assertThat(orderService.status(tooRecent)).isEqualTo(Status.PENDING);
     assertThat(output)
         .contains(
-            "Reconciliation finished: confirmed=1 rejected=1 expired=1 alreadySettled=0"
+            "Reconciliation finished: confirmed=1 rejected=1 expired=2 cancelled=1"
                 + " stillPending=0 failed=0 moreDue=false exitCode=0");
   }
 
@@ -64,8 +73,9 @@ class ReconciliationIT {
     int exitCode = runBatch("--shop.batch.reconcile-after=5m", "--shop.batch.expire-after=8m");
 
     assertThat(exitCode).isZero();
-    assertThat(orderService.calls().getFirst()).contains("olderThan=PT5M");
-    assertThat(orderService.callsFor(order)).containsExactly("expire " + order);
+    assertThat(orderService.calls().getFirst()).contains("reconcileAfter=PT5M");
+    assertThat(orderService.callsFor(order))
+        .containsExactly("settle " + order + "?expireAfter=PT8M");
   }
 
   @Test
@@ -77,38 +87,18 @@ class ReconciliationIT {
   }
 
   @Test
-  void ordersStillPendingAfterReconcileExitTwo(CapturedOutput output) {
-    UUID order = orderService.addPending(Duration.ofMinutes(5));
-    orderService.onReconcile(id -> Answer.status(Status.PENDING));
+  void ordersStillUnsettledExitTwo(CapturedOutput output) {
+    UUID pending = orderService.addPending(Duration.ofMinutes(5));
+    UUID cancelling = orderService.add(Status.CANCELLING, Duration.ofMinutes(5));
+    UUID expiring = orderService.add(Status.EXPIRING, Duration.ofHours(1));
+    // Inventory still unreachable: order-service answers each order as it is.
+    orderService.onSettle(order -> Answer.status(order.status()));
 
     assertThat(runBatch()).isEqualTo(2);
-    assertThat(orderService.status(order)).isEqualTo(Status.PENDING);
-    assertThat(output).contains("stillPending=1 failed=0 moreDue=false exitCode=2");
-  }
-
-  @Test
-  void ordersThatCannotBeExpiredYetExitTwo(CapturedOutput output) {
-    UUID order = orderService.addPending(Duration.ofHours(1));
-    // order-service answers 503 when inventory cannot release the order's stock: it stays PENDING.
-    orderService.onExpire(id -> Answer.error(503));
-
-    assertThat(runBatch()).isEqualTo(2);
-    assertThat(orderService.status(order)).isEqualTo(Status.PENDING);
-    assertThat(output).contains("stillPending=1 failed=0 moreDue=false exitCode=2");
-  }
-
-  @Test
-  void ordersSettledByOthersMeanwhileAreFine(CapturedOutput output) {
-    UUID cancelled = orderService.addPending(Duration.ofMinutes(5));
-    UUID expiredElsewhere = orderService.addPending(Duration.ofHours(1));
-    // The customer cancelled before reconcile; another run expired the order before this one.
-    orderService.onReconcile(id -> Answer.status(Status.CANCELLED));
-    orderService.onExpire(id -> Answer.error(409));
-
-    assertThat(runBatch()).isZero();
-    assertThat(orderService.callsFor(cancelled)).hasSize(1);
-    assertThat(orderService.callsFor(expiredElsewhere)).hasSize(1);
-    assertThat(output).contains("alreadySettled=2 stillPending=0 failed=0");
+    assertThat(orderService.status(pending)).isEqualTo(Status.PENDING);
+    assertThat(orderService.status(cancelling)).isEqualTo(Status.CANCELLING);
+    assertThat(orderService.status(expiring)).isEqualTo(Status.EXPIRING);
+    assertThat(output).contains("stillPending=3 failed=0 moreDue=false exitCode=2");
   }
 
   @Test
@@ -135,8 +125,8 @@ class ReconciliationIT {
   void anOrderThatFailsDoesNotStopTheOthersButTheJobExitsOne(CapturedOutput output) {
     UUID failing = orderService.addPending(Duration.ofMinutes(10));
     UUID fine = orderService.addPending(Duration.ofMinutes(5));
-    orderService.onReconcile(
-        id -> id.equals(failing) ? Answer.error(500) : Answer.status(Status.CONFIRMED));
+    orderService.onSettle(
+        order -> order.id().equals(failing) ? Answer.error(500) : Answer.status(Status.CONFIRMED));
 
     assertThat(runBatch()).isEqualTo(1);
     assertThat(orderService.status(fine)).isEqualTo(Status.CONFIRMED);
@@ -155,17 +145,35 @@ class ReconciliationIT {
   }
 
   @Test
-  void ordersThatStayPendingAreTriedOncePerRun() {
-    UUID first = orderService.addPending(Duration.ofMinutes(9));
-    UUID second = orderService.addPending(Duration.ofMinutes(8));
-    orderService.addPending(Duration.ofMinutes(7));
-    orderService.onReconcile(id -> Answer.status(Status.PENDING));
+  void ordersThatStayUnsettledDoNotHideTheOnesBehindThem(CapturedOutput output) {
+    List<UUID> stuck =
+        List.of(
+            orderService.addPending(Duration.ofMinutes(9)),
+            orderService.addPending(Duration.ofMinutes(8)));
+    UUID behind = orderService.addPending(Duration.ofMinutes(7));
+    UUID last = orderService.add(Status.CANCELLING, Duration.ofMinutes(6));
+    orderService.onSettle(
+        order ->
+            stuck.contains(order.id())
+                ? Answer.status(Status.PENDING)
+                : order.status() == Status.CANCELLING
+                    ? Answer.status(Status.CANCELLED)
+                    : Answer.status(Status.CONFIRMED));
 
-    // Both first orders stay PENDING and fill the next page again: the run stops there.
+    // The first page stays PENDING; the next page starts after its last order, not at the head.
     assertThat(runBatch("--shop.batch.page-size=2")).isEqualTo(2);
     assertThat(orderService.calls())
-        .filteredOn(call -> !call.startsWith("GET "))
-        .containsExactly("reconcile " + first, "reconcile " + second);
+        .filteredOn(call -> call.startsWith("settle "))
+        .extracting(call -> call.substring("settle ".length(), "settle ".length() + 36))
+        .containsExactly(
+            stuck.get(0).toString(), stuck.get(1).toString(), behind.toString(), last.toString());
+    assertThat(orderService.calls())
+        .filteredOn(call -> call.startsWith("GET "))
+        .element(1)
+        .asString()
+        .contains("after=" + stuck.get(1));
+    assertThat(orderService.status(behind)).isEqualTo(Status.CONFIRMED);
+    assertThat(output).contains("confirmed=1").contains("cancelled=1").contains("stillPending=2");
   }
 
   @Test
@@ -173,7 +181,7 @@ class ReconciliationIT {
     Stream.generate(() -> orderService.addPending(Duration.ofMinutes(5))).limit(5).toList();
 
     assertThat(runBatch("--shop.batch.max-orders=3")).isEqualTo(2);
-    assertThat(orderService.calls()).filteredOn(call -> call.startsWith("reconcile ")).hasSize(3);
+    assertThat(orderService.calls()).filteredOn(call -> call.startsWith("settle ")).hasSize(3);
     assertThat(output).contains("confirmed=3").contains("moreDue=true exitCode=2");
   }
 

@@ -19,9 +19,14 @@ import org.springframework.web.servlet.function.ServerResponse;
 
 /**
  * What the client gets when a service cannot be reached: 503 when it is down (no instance in
- * discovery, connection refused or not accepted in time), 504 when it took the connection but did
- * not answer in time. Answers that a service did give, errors included, are passed through as they
- * are and never come here.
+ * discovery, connection refused or not accepted in time, connection closed or reset before an
+ * answer), 504 when it took the connection but did not answer in time. Answers that a service did
+ * give, errors included, are passed through as they are and never come here.
+ *
+ * <p>A request is sent to a second instance only when it never reached the first (refused, not
+ * connected in time): then no method can have had an effect. A connection closed or reset after the
+ * request went out, or a read timeout, may follow a request the service acted on (a cancel, say),
+ * so the client gets the problem and decides itself whether to repeat.
  */
 final class DownstreamFailures implements HandlerFilterFunction<ServerResponse, ServerResponse> {
 
@@ -48,13 +53,16 @@ final class DownstreamFailures implements HandlerFilterFunction<ServerResponse, 
     try {
       return next.handle(request);
     } catch (RestClientException e) {
-      if (!FailedInstances.isConnectionFailure(e) || hasBody(request)) {
+      if (!FailedInstances.neverReached(e) || hasBody(request)) {
         return toProblem(e, request);
       }
       // The instance is gone (a rolling update, a crash) and the request never reached it: once
       // more, to an instance that answers (the load balancer now skips the failed one).
       log.info(
-          "{} refused {} {}; trying another instance", serviceId, request.method(), request.path());
+          "{} did not take {} {}; trying another instance",
+          serviceId,
+          request.method(),
+          request.path());
       try {
         return next.handle(request);
       } catch (RestClientException again) {
@@ -64,8 +72,9 @@ final class DownstreamFailures implements HandlerFilterFunction<ServerResponse, 
   }
 
   /**
-   * A body may have been partly sent and cannot be sent again; a request without one can be. The
-   * client can still repeat a POST itself: orders carry an idempotency key for that.
+   * A body is streamed from the client as it is forwarded and can be read only once, so not even a
+   * refused request can be sent whole again; one without a body can. The client can still repeat a
+   * POST itself: orders carry an idempotency key for that.
    */
   private static boolean hasBody(ServerRequest request) {
     HttpHeaders headers = request.headers().asHttpHeaders();

@@ -43,6 +43,7 @@ final class FakeService implements AutoCloseable {
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final CountDownLatch closing = new CountDownLatch(1);
   private volatile Function<Received, Answer> answers;
+  private volatile boolean dropping;
 
   private FakeService(String name) throws IOException {
     this.name = name;
@@ -86,9 +87,18 @@ final class FakeService implements AutoCloseable {
         });
   }
 
+  /**
+   * Reads each request, then closes the connection without answering: what the caller sees when an
+   * instance crashes, or is killed, while it works on a request it may already have acted on.
+   */
+  void dropAfterReading() {
+    dropping = true;
+  }
+
   void reset() {
     received.clear();
     answers = defaultAnswers();
+    dropping = false;
   }
 
   private Function<Received, Answer> defaultAnswers() {
@@ -104,6 +114,10 @@ final class FakeService implements AutoCloseable {
               exchange.getRequestHeaders(),
               new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
       received.add(request);
+      if (dropping) {
+        // Closing an exchange whose response has not started closes the connection.
+        return;
+      }
       Answer answer = answers.apply(request);
       String requestId = request.header("X-Request-Id");
       if (requestId != null) {

@@ -2,12 +2,14 @@ package io.shopstack.inventory.items;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * Items and their stock. Stock only ever changes in single guarded statements, never by reading a
- * value and writing back a computed one, so concurrent requests cannot oversell.
+ * Items and their stock. Stock only ever changes in single guarded statements that add to it or
+ * take from it, never by reading a value and writing back a computed or absolute one, so concurrent
+ * requests can neither oversell nor wipe out each other's changes.
  */
 @Repository
 public class ItemRepository {
@@ -30,37 +32,76 @@ public class ItemRepository {
   }
 
   /**
-   * Creates the item, or replaces the name and stock of the existing one.
+   * Creates the item without stock, or renames the existing one; its stock is left as it is.
    *
    * @return whether the item was created
    */
-  public boolean save(Item item) {
+  public boolean save(String sku, String name) {
     // Items are never deleted, so when the insert finds the sku taken, the update finds the row.
     boolean created =
         jdbc.sql(
                     """
-                    insert into item (sku, name, available) values (:sku, :name, :available)
+                    insert into item (sku, name, available) values (:sku, :name, 0)
                     on conflict (sku) do nothing""")
-                .paramSource(item)
+                .param("sku", sku)
+                .param("name", name)
                 .update()
             == 1;
     if (!created) {
-      jdbc.sql("update item set name = :name, available = :available where sku = :sku")
-          .paramSource(item)
+      jdbc.sql("update item set name = :name where sku = :sku")
+          .param("sku", sku)
+          .param("name", name)
           .update();
     }
     return created;
   }
 
-  /** Sets the stock of an existing item; empty when there is no such item. */
-  public Optional<Item> setStock(String sku, int available) {
+  /** What was recorded under an adjustment id. */
+  public record Recorded(String sku, int change) {}
+
+  /**
+   * Records the adjustment unless its id is taken. While another transaction holds an uncommitted
+   * adjustment with the same id, PostgreSQL makes this insert wait for its outcome, so exactly one
+   * of any number of concurrent callers records it.
+   *
+   * @return the adjustment already recorded under that id, empty when this call recorded it
+   */
+  public Optional<Recorded> recordAdjustment(UUID id, String sku, int change) {
+    int inserted =
+        jdbc.sql(
+                """
+                insert into stock_adjustment (id, sku, change) values (:id, :sku, :change)
+                on conflict (id) do nothing""")
+            .param("id", id)
+            .param("sku", sku)
+            .param("change", change)
+            .update();
+    if (inserted == 1) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        jdbc.sql("select sku, change from stock_adjustment where id = :id")
+            .param("id", id)
+            .query((rs, n) -> new Recorded(rs.getString("sku"), rs.getInt("change")))
+            .single());
+  }
+
+  /**
+   * Adds {@code change} (negative: removes) to the stock, in one guarded statement: the stock
+   * neither goes negative nor above {@code max}, whatever reservations do at the same time.
+   *
+   * @return the stock afterwards, empty when the change would leave those bounds
+   */
+  public Optional<Integer> adjust(String sku, int change, int max) {
     return jdbc.sql(
             """
-            update item set available = :available where sku = :sku
-            returning sku, name, available""")
+            update item set available = available + :change
+            where sku = :sku and available + :change between 0 and :max
+            returning available""")
         .param("sku", sku)
-        .param("available", available)
-        .query(Item.class)
+        .param("change", change)
+        .param("max", max)
+        .query(Integer.class)
         .optional();
   }
 

@@ -13,8 +13,12 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+/**
+ * Reservations are order-service's business with inventory-service: outside {@code /api}, so the
+ * gateway does not route them, and the network policies let only order-service's pods call them.
+ */
 @RestController
-@RequestMapping("/api/inventory/reservations")
+@RequestMapping("/internal/inventory/reservations")
 class ReservationController {
 
   private final Reservations reservations;
@@ -27,7 +31,8 @@ class ReservationController {
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<Reservation> reserve(@Valid @RequestBody ReservationRequest request) {
     Reservation reservation = reservations.reserve(request.orderId(), request.lines());
-    return ResponseEntity.created(URI.create("/api/inventory/reservations/" + request.orderId()))
+    return ResponseEntity.created(
+            URI.create("/internal/inventory/reservations/" + request.orderId()))
         .body(reservation);
   }
 

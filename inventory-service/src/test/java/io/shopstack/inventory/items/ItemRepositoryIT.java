@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shopstack.testsupport.TestPostgres;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabase;
@@ -29,6 +30,8 @@ class ItemRepositoryIT {
     TestPostgres.register(registry);
   }
 
+  private static final int MAX = StockAdjustment.MAX_AVAILABLE;
+
   @Autowired ItemRepository items;
   @Autowired JdbcClient jdbc;
 
@@ -44,7 +47,7 @@ class ItemRepositoryIT {
 
   @Test
   void takesOnlyWhatIsAvailable() {
-    items.setStock("SKU-RED-MUG", 3);
+    items.adjust("SKU-RED-MUG", -97, MAX);
 
     assertThat(items.take("SKU-RED-MUG", 4)).isFalse();
     assertThat(items.available("SKU-RED-MUG")).isEqualTo(3);
@@ -58,30 +61,51 @@ class ItemRepositoryIT {
     assertThat(items.take("SKU-NONE", 1)).isFalse();
     assertThat(items.available("SKU-NONE")).isZero();
     assertThat(items.find("SKU-NONE")).isEmpty();
-    assertThat(items.setStock("SKU-NONE", 5)).isEmpty();
+    assertThat(items.adjust("SKU-NONE", 5, MAX)).isEmpty();
   }
 
   @Test
   void givesBack() {
-    items.setStock("SKU-RED-MUG", 1);
+    items.adjust("SKU-RED-MUG", -99, MAX);
     items.giveBack("SKU-RED-MUG", 4);
 
     assertThat(items.find("SKU-RED-MUG")).get().extracting(Item::available).isEqualTo(5);
   }
 
   @Test
-  void createsThenReplaces() {
-    assertThat(items.save(new Item("SKU-BLUE-MUG", "Blue Mug", 4))).isTrue();
-    assertThat(items.save(new Item("SKU-BLUE-MUG", "Blue Mug, large", 9))).isFalse();
+  void createsWithoutStockThenRenamesKeepingTheStock() {
+    assertThat(items.save("SKU-BLUE-MUG", "Blue Mug")).isTrue();
+    assertThat(items.find("SKU-BLUE-MUG")).contains(new Item("SKU-BLUE-MUG", "Blue Mug", 0));
+    items.adjust("SKU-BLUE-MUG", 9, MAX);
+    assertThat(items.save("SKU-BLUE-MUG", "Blue Mug, large")).isFalse();
 
     assertThat(items.find("SKU-BLUE-MUG")).contains(new Item("SKU-BLUE-MUG", "Blue Mug, large", 9));
   }
 
   @Test
-  void setsStock() {
-    assertThat(items.setStock("SKU-RED-MUG", 0))
-        .get()
-        .isEqualTo(new Item("SKU-RED-MUG", "Red Ceramic Mug 350 ml", 0));
+  void adjustsWithinZeroAndTheMaximum() {
+    assertThat(items.adjust("SKU-RED-MUG", -100, MAX)).contains(0);
+    assertThat(items.adjust("SKU-RED-MUG", -1, MAX)).isEmpty();
+    assertThat(items.adjust("SKU-RED-MUG", MAX, MAX)).contains(MAX);
+    assertThat(items.adjust("SKU-RED-MUG", 1, MAX)).isEmpty();
+    assertThat(items.available("SKU-RED-MUG")).isEqualTo(MAX);
+  }
+
+  @Test
+  void theDemoCatalogueOpensTheLedger() {
+    assertThat(
+            jdbc.sql("select sum(change) from stock_adjustment where sku = 'SKU-RED-MUG'")
+                .query(Integer.class)
+                .single())
+        .isEqualTo(100);
+  }
+
+  @Test
+  void anAdjustmentIdIsRecordedOnce() {
+    UUID id = UUID.randomUUID();
+    assertThat(items.recordAdjustment(id, "SKU-RED-MUG", 5)).isEmpty();
+    assertThat(items.recordAdjustment(id, "SKU-PEPPER-MILL", 7))
+        .contains(new ItemRepository.Recorded("SKU-RED-MUG", 5));
   }
 
   @Test

@@ -181,6 +181,12 @@ class ReservationConcurrencyIT {
         .param("sku", sku)
         .param("stock", stock)
         .update();
+    // As the internal API would: the stock comes in as an adjustment (V3__stock_adjustments.sql).
+    jdbc.sql("insert into stock_adjustment (id, sku, change) values (:id, :sku, :stock)")
+        .param("id", UUID.randomUUID())
+        .param("sku", sku)
+        .param("stock", stock)
+        .update();
     return sku;
   }
 

@@ -43,7 +43,7 @@ class ReservationControllerTest {
 
     assertThat(result)
         .hasStatus(201)
-        .hasHeader("Location", "/api/inventory/reservations/" + ORDER)
+        .hasHeader("Location", "/internal/inventory/reservations/" + ORDER)
         .bodyJson()
         .isStrictlyEqualTo(
             """
@@ -102,7 +102,7 @@ class ReservationControllerTest {
     given(reservations.find(ORDER))
         .willReturn(Optional.of(new Reservation(ORDER, ReservationStatus.RELEASED, List.of())));
 
-    assertThat(mvc.get().uri("/api/inventory/reservations/{id}", ORDER))
+    assertThat(mvc.get().uri("/internal/inventory/reservations/{id}", ORDER))
         .hasStatusOk()
         .bodyJson()
         .isStrictlyEqualTo(
@@ -115,7 +115,7 @@ class ReservationControllerTest {
   void unknownReservationIsNotFound() {
     given(reservations.find(ORDER)).willReturn(Optional.empty());
 
-    MvcTestResult result = mvc.get().uri("/api/inventory/reservations/{id}", ORDER).exchange();
+    MvcTestResult result = mvc.get().uri("/internal/inventory/reservations/{id}", ORDER).exchange();
 
     assertProblem(result, 404);
     assertThat(result)
@@ -128,7 +128,7 @@ class ReservationControllerTest {
     given(reservations.release(ORDER))
         .willReturn(new Reservation(ORDER, ReservationStatus.RELEASED, List.of()));
 
-    assertThat(mvc.post().uri("/api/inventory/reservations/{id}/release", ORDER))
+    assertThat(mvc.post().uri("/internal/inventory/reservations/{id}/release", ORDER))
         .hasStatusOk()
         .bodyJson()
         .isLenientlyEqualTo("{\"orderId\": \"%s\", \"status\": \"RELEASED\"}".formatted(ORDER));
@@ -136,8 +136,8 @@ class ReservationControllerTest {
 
   @Test
   void badOrderIdInPathIsBadRequest() {
-    assertProblem(mvc.get().uri("/api/inventory/reservations/not-a-uuid").exchange(), 400);
-    assertProblem(mvc.post().uri("/api/inventory/reservations/42/release").exchange(), 400);
+    assertProblem(mvc.get().uri("/internal/inventory/reservations/not-a-uuid").exchange(), 400);
+    assertProblem(mvc.post().uri("/internal/inventory/reservations/42/release").exchange(), 400);
     verifyNoInteractions(reservations);
   }
 
@@ -211,7 +211,7 @@ class ReservationControllerTest {
   void wrongContentTypeIsUnsupported() {
     MvcTestResult result =
         mvc.post()
-            .uri("/api/inventory/reservations")
+            .uri("/internal/inventory/reservations")
             .contentType(MediaType.APPLICATION_XML)
             .content("<reservation/>")
             .exchange();
@@ -222,12 +222,12 @@ class ReservationControllerTest {
 
   @Test
   void wrongMethodIsNotAllowed() {
-    assertProblem(mvc.delete().uri("/api/inventory/reservations/{id}", ORDER).exchange(), 405);
+    assertProblem(mvc.delete().uri("/internal/inventory/reservations/{id}", ORDER).exchange(), 405);
   }
 
   private MvcTestResult reserve(String body) {
     return mvc.post()
-        .uri("/api/inventory/reservations")
+        .uri("/internal/inventory/reservations")
         .contentType(MediaType.APPLICATION_JSON)
         .content(body)
         .exchange();

@@ -59,7 +59,7 @@ class ReservationsIT {
                 .formatted(order, mug, pan));
     assertThat(stock(mug)).isEqualTo(7);
     assertThat(stock(pan)).isEqualTo(9);
-    assertThat(mvc.get().uri("/api/inventory/reservations/{id}", order))
+    assertThat(mvc.get().uri("/internal/inventory/reservations/{id}", order))
         .hasStatusOk()
         .bodyJson()
         .extractingPath("$.status")
@@ -116,7 +116,7 @@ class ReservationsIT {
     assertThat(stock(mug)).as("the line that could be served was given back").isEqualTo(5);
     assertThat(stock(pan)).isEqualTo(1);
     assertThat(count("rejected")).isEqualTo(rejected + 1);
-    assertThat(mvc.get().uri("/api/inventory/reservations/{id}", order))
+    assertThat(mvc.get().uri("/internal/inventory/reservations/{id}", order))
         .bodyJson()
         .extractingPath("$.status")
         .isEqualTo("REJECTED");
@@ -196,7 +196,7 @@ class ReservationsIT {
 
     assertProblem(reserve(order, line(mug, 1)), 409, "reservation-released");
     assertThat(stock(mug)).isEqualTo(10);
-    assertThat(mvc.get().uri("/api/inventory/reservations/{id}", order))
+    assertThat(mvc.get().uri("/internal/inventory/reservations/{id}", order))
         .bodyJson()
         .extractingPath("$.status")
         .isEqualTo("RELEASED");
@@ -205,14 +205,14 @@ class ReservationsIT {
   @Test
   void unknownReservationIsNotFound() {
     assertProblem(
-        mvc.get().uri("/api/inventory/reservations/{id}", UUID.randomUUID()).exchange(),
+        mvc.get().uri("/internal/inventory/reservations/{id}", UUID.randomUUID()).exchange(),
         404,
         "reservation-not-found");
   }
 
   private MvcTestResult reserve(UUID order, String... lines) {
     return mvc.post()
-        .uri("/api/inventory/reservations")
+        .uri("/internal/inventory/reservations")
         .contentType(MediaType.APPLICATION_JSON)
         .content(
             "{\"orderId\": \"%s\", \"lines\": [%s]}".formatted(order, String.join(", ", lines)))
@@ -220,7 +220,7 @@ class ReservationsIT {
   }
 
   private MvcTestResult release(UUID order) {
-    return mvc.post().uri("/api/inventory/reservations/{id}/release", order).exchange();
+    return mvc.post().uri("/internal/inventory/reservations/{id}/release", order).exchange();
   }
 
   private static String line(String sku, int quantity) {
@@ -231,20 +231,24 @@ class ReservationsIT {
     String sku = "SKU-IT-" + skus.incrementAndGet();
     assertThat(
             mvc.put()
-                .uri("/api/inventory/items/{sku}", sku)
+                .uri("/internal/inventory/items/{sku}", sku)
                 .contentType(MediaType.APPLICATION_JSON)
-                .content("{\"name\": \"Test item\", \"available\": %d}".formatted(stock)))
+                .content("{\"name\": \"Test item\"}"))
         .hasStatus(201);
+    if (stock > 0) {
+      setStock(sku, stock);
+    }
     return sku;
   }
 
+  /** Stock is only ever adjusted: by the difference to what it is now. */
   private void setStock(String sku, int stock) {
     assertThat(
             mvc.put()
-                .uri("/api/inventory/items/{sku}/stock", sku)
+                .uri("/internal/inventory/items/{sku}/adjustments/{id}", sku, UUID.randomUUID())
                 .contentType(MediaType.APPLICATION_JSON)
-                .content("{\"available\": %d}".formatted(stock)))
-        .hasStatusOk();
+                .content("{\"change\": %d}".formatted(stock - stock(sku))))
+        .hasStatus(201);
   }
 
   private int stock(String sku) {

@@ -105,7 +105,7 @@ public class InventoryClient {
 
   private ReservationOutcome post(Reservation reservation) {
     return http.post()
-        .uri("/api/inventory/reservations")
+        .uri("/internal/inventory/reservations")
         .contentType(MediaType.APPLICATION_JSON)
         .body(reservation)
         .exchange(
@@ -126,7 +126,7 @@ public class InventoryClient {
 
   private void postRelease(UUID orderId) {
     http.post()
-        .uri("/api/inventory/reservations/{orderId}/release", orderId)
+        .uri("/internal/inventory/reservations/{orderId}/release", orderId)
         .exchange(
             (request, response) -> {
               if (!response.getStatusCode().is2xxSuccessful()) {

@@ -15,8 +15,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The API the batch job settles PENDING orders with. Deliberately outside {@code /api}: the gateway
- * routes only {@code /api/**}, so this is reachable inside the cluster only.
+ * The API the batch job settles orders with: the ones due, and what is due for each. Deliberately
+ * outside {@code /api}: the gateway routes only {@code /api/**}, so this is reachable inside the
+ * cluster only.
  */
 @RestController
 @RequestMapping("/internal/orders")
@@ -31,21 +32,26 @@ class InternalOrderController {
     this.orders = orders;
   }
 
-  /** PENDING orders created at least {@code olderThan} (ISO-8601, e.g. PT1M) ago, oldest first. */
-  @GetMapping("/pending")
-  List<Order> pending(
-      @RequestParam(defaultValue = "PT1M") @DurationMin Duration olderThan,
+  /**
+   * The orders the batch job has work for (see {@link OrderRepository#due}), oldest first; {@code
+   * after} is the id of the last order of the previous page.
+   */
+  @GetMapping("/due")
+  List<Order> due(
+      @RequestParam(defaultValue = "PT1M") @DurationMin Duration reconcileAfter,
+      @RequestParam(required = false) UUID after,
       @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit) {
-    return orders.pendingOlderThan(olderThan, limit);
+    return orders.due(reconcileAfter, after, limit);
   }
 
-  @PostMapping("/{id}/reconcile")
-  Order reconcile(@PathVariable UUID id) {
-    return lifecycle.reconcile(id);
-  }
-
-  @PostMapping("/{id}/expire")
-  Order expire(@PathVariable UUID id) {
-    return lifecycle.expire(id);
+  /**
+   * Does what is due for the order (see {@link OrderLifecycle#settleDue}) and answers it as it is
+   * afterwards: still PENDING, CANCELLING or EXPIRING when inventory could not be reached.
+   */
+  @PostMapping("/{id}/settle")
+  Order settle(
+      @PathVariable UUID id,
+      @RequestParam(defaultValue = "PT30M") @DurationMin Duration expireAfter) {
+    return lifecycle.settleDue(id, expireAfter);
   }
 }

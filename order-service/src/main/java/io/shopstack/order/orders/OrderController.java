@@ -71,9 +71,17 @@ class OrderController {
     return orders.page(status, page, size);
   }
 
+  /**
+   * 200 with the CANCELLED order; 202 with the CANCELLING order when inventory could not release
+   * its stock just now: the cancellation is recorded and will complete (repeat the request to
+   * finish it sooner, or the batch job does).
+   */
   @PostMapping("/{id}/cancel")
-  Order cancel(@PathVariable UUID id) {
-    return lifecycle.cancel(id);
+  ResponseEntity<Order> cancel(@PathVariable UUID id) {
+    OrderLifecycle.Cancellation cancellation = lifecycle.cancel(id);
+    return cancellation.done()
+        ? ResponseEntity.ok(cancellation.order())
+        : ResponseEntity.accepted().body(cancellation.order());
   }
 
   /** Exactly one header of 1 to 100 visible ASCII characters, as the contract says. */

@@ -7,6 +7,7 @@ import io.shopstack.order.inventory.InventoryUnavailableException;
 import io.shopstack.order.inventory.Reservation;
 import io.shopstack.order.inventory.ReservationOutcome;
 import io.shopstack.order.inventory.Shortage;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +24,12 @@ import org.springframework.stereotype.Component;
  * cancelling and expiring it.
  *
  * <p>Inventory is never called inside a database transaction. Every state change is a guarded
- * update, and the races between them are settled so that stock stays right: whoever cancels or
- * expires an order releases its stock <em>before</em> changing the status (inventory makes a
- * reservation that arrives after a release reserve nothing), and whoever reserved stock but then
- * finds the order cancelled or expired releases it again.
+ * update, and every step is safe to lose an answer or crash after (docs/services.md, "What survives
+ * a crash"): a placed order is stored PENDING before inventory is asked, and the batch job retries
+ * whatever stays PENDING; a cancel or expiry is recorded (CANCELLING, EXPIRING) before inventory is
+ * asked to release, and finished by the request or by the batch job. Inventory makes a reservation
+ * that arrives after a release reserve nothing, and whoever reserved stock but then finds the order
+ * cancelled or expired releases it again.
  */
 @Component
 public class OrderLifecycle {
@@ -120,36 +123,57 @@ public class OrderLifecycle {
     return orders.find(id).orElseThrow(() -> OrderProblems.notFound(id));
   }
 
+  /** What a cancel request got: the order, and whether the cancellation is complete. */
+  public record Cancellation(Order order, boolean done) {}
+
   /**
-   * Cancels a PENDING or CONFIRMED order after inventory released its stock; cancelling a cancelled
-   * order changes nothing.
+   * Cancels a PENDING or CONFIRMED order: records the intent (CANCELLING), has inventory release
+   * the stock, then marks it CANCELLED. When inventory cannot release now, the order stays
+   * CANCELLING and the answer says so; repeating the request, or the next batch run, finishes it.
+   * Cancelling a cancelled order changes nothing.
    *
-   * @throws InventoryUnavailableException (503) when inventory cannot release: nothing changes
-   * @throws org.springframework.web.ErrorResponseException 409 for a REJECTED or EXPIRED order
+   * @throws org.springframework.web.ErrorResponseException 409 for a REJECTED, EXPIRING or EXPIRED
+   *     order
    */
-  public Order cancel(UUID id) {
+  @Trace(operationName = "orders/cancel")
+  public Cancellation cancel(UUID id) {
+    ActiveSpan.tag("orderId", id.toString());
+    // One guarded update records the intent from either state, so a PENDING order confirmed by a
+    // concurrent placement is cancelled all the same.
+    orders.transition(id, CANCELLABLE, OrderStatus.CANCELLING);
     Order order = find(id);
-    if (order.status() == OrderStatus.CANCELLED) {
-      return order;
-    }
-    if (!CANCELLABLE.contains(order.status())) {
-      throw OrderProblems.notCancellable(order);
-    }
-    inventory.release(id);
-    orders.transition(id, CANCELLABLE, OrderStatus.CANCELLED);
-    Order now = find(id);
-    if (now.status() != OrderStatus.CANCELLED) {
-      // Rejected or expired by someone else after we looked.
-      throw OrderProblems.notCancellable(now);
-    }
-    return now;
+    return switch (order.status()) {
+      case CANCELLING -> {
+        Order now = finish(id, OrderStatus.CANCELLING, OrderStatus.CANCELLED);
+        yield new Cancellation(now, now.status() == OrderStatus.CANCELLED);
+      }
+      case CANCELLED -> new Cancellation(order, true);
+      default -> throw OrderProblems.notCancellable(order);
+    };
+  }
+
+  /**
+   * Settles an order the batch job found due ({@link OrderRepository#due}), deciding by the
+   * database's clock what is due: a PENDING order older than {@code expireAfter} is expired, a
+   * younger one gets its reservation retried; a CANCELLING or EXPIRING order is finished. Whatever
+   * inventory answers, nothing is thrown: an order that stays unsettled is answered as it is, and
+   * the next run tries again.
+   */
+  public Order settleDue(UUID id, Duration expireAfter) {
+    Order order = find(id);
+    return switch (order.status()) {
+      case PENDING -> orders.olderThan(id, expireAfter) ? expire(id) : reconcile(id);
+      case CANCELLING -> finish(id, OrderStatus.CANCELLING, OrderStatus.CANCELLED);
+      case EXPIRING -> finish(id, OrderStatus.EXPIRING, OrderStatus.EXPIRED);
+      default -> order;
+    };
   }
 
   /**
    * Asks inventory again for a PENDING order and settles it with the answer; an order that is not
    * PENDING is answered as it is.
    */
-  public Order reconcile(UUID id) {
+  Order reconcile(UUID id) {
     Order order = find(id);
     if (order.status() == OrderStatus.PENDING) {
       settle(id, inventory.reserve(reservationOf(id, order.lines())));
@@ -158,23 +182,31 @@ public class OrderLifecycle {
   }
 
   /**
-   * Expires a PENDING order: releases whatever it may hold, then marks it EXPIRED. If inventory
-   * cannot be reached the order stays PENDING and the 503 tells the batch job to try again on its
-   * next run; that keeps a single source of truth (an EXPIRED order never holds stock) without a
-   * "release pending" flag to track.
-   *
-   * @throws InventoryUnavailableException (503) when inventory cannot release: nothing changes
+   * Expires a PENDING order: records the intent (EXPIRING), has inventory release whatever it may
+   * hold, then marks it EXPIRED. A reconcile that reserved in the meantime finds the order no
+   * longer PENDING and cannot confirm it. When inventory cannot release now the order stays
+   * EXPIRING for the next run.
    */
-  public Order expire(UUID id) {
-    Order order = find(id);
-    if (order.status() != OrderStatus.PENDING) {
-      return order;
+  Order expire(UUID id) {
+    if (orders.transition(id, List.of(OrderStatus.PENDING), OrderStatus.EXPIRING)) {
+      return finish(id, OrderStatus.EXPIRING, OrderStatus.EXPIRED);
     }
-    inventory.release(id);
-    // CONFIRMED too: a reconcile may have confirmed the order since we looked, with stock that the
-    // release above has just given back (or, arriving after it, never got), so EXPIRED is the
-    // truth.
-    orders.transition(id, CANCELLABLE, OrderStatus.EXPIRED);
+    return find(id);
+  }
+
+  /**
+   * Completes a recorded intent: releases the stock (idempotent at inventory, and a reservation
+   * arriving after it reserves nothing), then moves the order from {@code intent} to {@code done}.
+   * If inventory cannot release now, the order stays in {@code intent}.
+   */
+  private Order finish(UUID id, OrderStatus intent, OrderStatus done) {
+    try {
+      inventory.release(id);
+    } catch (InventoryUnavailableException e) {
+      log.warn("Order {} stays {}: {}", id, intent, e.getMessage());
+      return find(id);
+    }
+    orders.transition(id, List.of(intent), done);
     return find(id);
   }
 

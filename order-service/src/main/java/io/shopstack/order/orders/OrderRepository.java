@@ -179,22 +179,47 @@ class OrderRepository {
     return new OrderPage(content, page, size, total, totalPages);
   }
 
-  /** PENDING orders created at least {@code olderThan} ago, oldest first. */
-  List<Order> pendingOlderThan(Duration olderThan, int limit) {
-    return withLines(
+  /**
+   * The orders the batch job has work for, oldest first, a page at a time: PENDING orders created
+   * at least {@code reconcileAfter} ago (by the database's clock), and every CANCELLING or EXPIRING
+   * one. Keyset paging: {@code after} is the last order of the previous page (null for the first),
+   * so orders that stay unsettled never hide the ones behind them.
+   */
+  List<Order> due(Duration reconcileAfter, UUID after, int limit) {
+    String cursor =
+        after == null
+            ? ""
+            : " and (created_at, id) > (select created_at, id from orders where id = :after)";
+    var query =
         jdbc.sql(
                 "select "
                     + ORDER_COLUMNS
                     + """
                      from orders
-                    where status = 'PENDING'
-                      and created_at <= now() - :millis * interval '1 millisecond'
-                    order by created_at, id
-                    limit :limit""")
-            .param("millis", olderThan.toMillis())
-            .param("limit", limit)
-            .query(OrderRepository::order)
-            .list());
+                    where (status in ('CANCELLING', 'EXPIRING')
+                           or (status = 'PENDING'
+                               and created_at <= now() - :millis * interval '1 millisecond'))"""
+                    + cursor
+                    + " order by created_at, id limit :limit")
+            .param("millis", reconcileAfter.toMillis())
+            .param("limit", limit);
+    if (after != null) {
+      query = query.param("after", after);
+    }
+    return withLines(query.query(OrderRepository::order).list());
+  }
+
+  /** Whether the order was created at least {@code age} ago, by the database's clock. */
+  boolean olderThan(UUID id, Duration age) {
+    return jdbc.sql(
+            """
+            select created_at <= now() - :millis * interval '1 millisecond'
+            from orders where id = :id""")
+        .param("millis", age.toMillis())
+        .param("id", id)
+        .query(Boolean.class)
+        .optional()
+        .orElse(false);
   }
 
   /** Fills in the lines of all the given orders with a single query. */

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * While inventory keeps failing, the {@code inventory} circuit breaker opens after a handful of
- * calls: from then on orders are accepted as PENDING at once and cancels answer 503 at once,
- * without inventory seeing a single request.
+ * calls: from then on orders are accepted as PENDING at once and cancels are recorded (202) at
+ * once, without inventory seeing a single request.
  */
 class CircuitBreakerIT extends IntegrationTest {
 
@@ -28,7 +28,8 @@ class CircuitBreakerIT extends IntegrationTest {
 
     long started = System.nanoTime();
     UUID id = place(lines("A-1", 1), 202);
-    http.post().uri("/api/orders/{id}/cancel", id).exchange().expectStatus().isEqualTo(503);
+    // The open breaker refuses the release at once: the cancellation is recorded, not finished.
+    http.post().uri("/api/orders/{id}/cancel", id).exchange().expectStatus().isAccepted();
 
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
     assertThat(inventory.calls()).hasSize(5);

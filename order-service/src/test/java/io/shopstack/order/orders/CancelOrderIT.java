@@ -2,6 +2,7 @@ package io.shopstack.order.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shopstack.order.FakeInventory;
 import io.shopstack.order.FakeInventory.Answer;
 import io.shopstack.order.IntegrationTest;
 import java.util.UUID;
@@ -9,9 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 /**
- * Cancelling gives the stock back first and only then marks the order CANCELLED: if inventory
- * cannot be reached the order stays as it was. Cancelling twice is harmless; rejected and expired
- * orders cannot be cancelled.
+ * Cancelling records the intent (CANCELLING), has inventory give the stock back and only then marks
+ * the order CANCELLED. If inventory cannot be reached, or its answer is lost after it released, the
+ * order stays CANCELLING (202) and a repeat of the request finishes it: never a CONFIRMED order
+ * without stock. Cancelling twice is harmless; rejected and expired orders cannot be cancelled.
  */
 class CancelOrderIT extends IntegrationTest {
 
@@ -46,23 +48,68 @@ class CancelOrderIT extends IntegrationTest {
   }
 
   @Test
-  void leavesTheOrderUnchangedWhenInventoryCannotRelease() {
+  void recordsTheCancellationWhenInventoryCannotReleaseAndARepeatFinishesIt() {
     UUID id = place(lines("A-1", 1), 201);
     inventory.stop();
 
     cancel(id)
         .expectStatus()
-        .isEqualTo(503)
-        .expectBody()
-        .jsonPath("$.type")
-        .isEqualTo("https://shop.example/problems/inventory-unavailable");
-
-    http.get()
-        .uri("/api/orders/{id}", id)
-        .exchange()
+        .isAccepted()
         .expectBody()
         .jsonPath("$.status")
-        .isEqualTo("CONFIRMED");
+        .isEqualTo("CANCELLING");
+    assertThat(status(id)).isEqualTo("CANCELLING");
+
+    inventory.restart();
+    cancel(id).expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("CANCELLED");
+    assertThat(inventory.releases()).containsExactly(releasePath(id));
+  }
+
+  @Test
+  void anAnswerLostAfterInventoryReleasedLeavesTheCancellationToFinish() {
+    UUID id = place(lines("A-1", 1), 201);
+    // Inventory releases, but its answer never arrives: order-service's read timeout gives up.
+    inventory.answerReleases(FakeInventory.Answer.hang());
+
+    cancel(id)
+        .expectStatus()
+        .isAccepted()
+        .expectBody()
+        .jsonPath("$.status")
+        .isEqualTo("CANCELLING");
+
+    inventory.answerReleases(FakeInventory.Answer.released());
+    cancel(id).expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("CANCELLED");
+    assertThat(inventory.releases()).hasSize(2).containsOnly(releasePath(id));
+  }
+
+  @Test
+  void aCancellingOrderCannotBeConfirmedOrExpired() {
+    inventory.stop();
+    UUID id = place(lines("A-1", 1), 202);
+    cancel(id).expectStatus().isAccepted();
+    inventory.restart();
+
+    // What the batch job's settle does with it: finish the cancellation, never reserve again.
+    http.post()
+        .uri("/internal/orders/{id}/settle?expireAfter=PT0S", id)
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .jsonPath("$.status")
+        .isEqualTo("CANCELLED");
+    assertThat(inventory.reservations()).isEmpty();
+  }
+
+  private String status(UUID id) {
+    return http.get()
+        .uri("/api/orders/{id}", id)
+        .exchange()
+        .returnResult(Order.class)
+        .getResponseBody()
+        .status()
+        .name();
   }
 
   @Test
@@ -94,6 +141,6 @@ class CancelOrderIT extends IntegrationTest {
   }
 
   static String releasePath(UUID id) {
-    return "/api/inventory/reservations/" + id + "/release";
+    return "/internal/inventory/reservations/" + id + "/release";
   }
 }

@@ -8,7 +8,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import io.shopstack.order.inventory.InventoryUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,8 +23,8 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 
 /**
- * The batch job's API at the web layer: ISO-8601 durations and bounded limits are checked, ids must
- * be UUIDs, and the lifecycle's answers and failures come back as orders or problems.
+ * The batch job's API at the web layer: ISO-8601 durations and bounded limits are checked, ids and
+ * cursors must be UUIDs, and the lifecycle's answers and failures come back as orders or problems.
  */
 @WebMvcTest(
     controllers = InternalOrderController.class,
@@ -46,61 +45,72 @@ class InternalOrderControllerTest {
   @MockitoBean OrderRepository orders;
 
   @Test
-  void listsPendingOrdersWithDefaults() throws Exception {
-    given(orders.pendingOlderThan(Duration.ofMinutes(1), 100)).willReturn(List.of(PENDING));
+  void listsDueOrdersWithDefaults() throws Exception {
+    given(orders.due(Duration.ofMinutes(1), null, 100)).willReturn(List.of(PENDING));
 
-    mvc.perform(get("/internal/orders/pending"))
+    mvc.perform(get("/internal/orders/due"))
         .andExpect(status().isOk())
         .andExpect(jsonPath("$[0].id").value(ID.toString()))
         .andExpect(jsonPath("$[0].status").value("PENDING"));
   }
 
   @Test
-  void takesAnIsoDurationAndALimit() throws Exception {
-    given(orders.pendingOlderThan(Duration.ofMinutes(30), 5)).willReturn(List.of());
+  void takesAnIsoDurationACursorAndALimit() throws Exception {
+    given(orders.due(Duration.ofMinutes(30), ID, 5)).willReturn(List.of());
 
-    mvc.perform(get("/internal/orders/pending?olderThan=PT30M&limit=5"))
+    mvc.perform(get("/internal/orders/due?reconcileAfter=PT30M&after=" + ID + "&limit=5"))
         .andExpect(status().isOk())
         .andExpect(jsonPath("$").isEmpty());
   }
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"olderThan=soon", "olderThan=-PT1M", "limit=0", "limit=1001", "limit=many"})
+      strings = {
+        "reconcileAfter=soon",
+        "reconcileAfter=-PT1M",
+        "limit=0",
+        "limit=1001",
+        "limit=many",
+        "after=abc"
+      })
   void refusesBadParameters(String query) throws Exception {
-    expectProblem(mvc.perform(get("/internal/orders/pending?" + query)), 400);
+    expectProblem(mvc.perform(get("/internal/orders/due?" + query)), 400);
     verifyNoInteractions(orders);
   }
 
   @Test
-  void reconcilesAnOrder() throws Exception {
-    given(lifecycle.reconcile(ID)).willReturn(PENDING);
+  void settlesAnOrderWithTheGivenExpiryAge() throws Exception {
+    given(lifecycle.settleDue(ID, Duration.ofMinutes(8))).willReturn(PENDING);
 
-    mvc.perform(post("/internal/orders/{id}/reconcile", ID))
+    mvc.perform(post("/internal/orders/{id}/settle?expireAfter=PT8M", ID))
         .andExpect(status().isOk())
         .andExpect(jsonPath("$.status").value("PENDING"));
   }
 
   @Test
-  void answers503WhenAnExpiryCannotRelease() throws Exception {
-    given(lifecycle.expire(ID)).willThrow(new InventoryUnavailableException(ID, null));
+  void expiresAfterThirtyMinutesByDefault() throws Exception {
+    given(lifecycle.settleDue(ID, Duration.ofMinutes(30))).willReturn(PENDING);
 
-    expectProblem(mvc.perform(post("/internal/orders/{id}/expire", ID)), 503);
+    mvc.perform(post("/internal/orders/{id}/settle", ID)).andExpect(status().isOk());
   }
 
   @Test
   void answers404ForAnUnknownOrder() throws Exception {
-    given(lifecycle.expire(ID)).willThrow(OrderProblems.notFound(ID));
+    given(lifecycle.settleDue(ID, Duration.ofMinutes(30))).willThrow(OrderProblems.notFound(ID));
 
-    expectProblem(mvc.perform(post("/internal/orders/{id}/expire", ID)), 404);
+    expectProblem(mvc.perform(post("/internal/orders/{id}/settle", ID)), 404);
   }
 
   @Test
-  void refusesIdsThatAreNotUuidsAndOtherMethods() throws Exception {
-    expectProblem(mvc.perform(post("/internal/orders/abc/reconcile")), 400);
-    expectProblem(mvc.perform(post("/internal/orders/abc/expire")), 400);
-    expectProblem(mvc.perform(get("/internal/orders/{id}/expire", ID)), 405);
-    expectProblem(mvc.perform(post("/internal/orders/pending")), 405);
+  void refusesIdsThatAreNotUuidsBadAgesAndOtherMethods() throws Exception {
+    expectProblem(mvc.perform(post("/internal/orders/abc/settle")), 400);
+    expectProblem(mvc.perform(post("/internal/orders/{id}/settle?expireAfter=-PT1M", ID)), 400);
+    expectProblem(mvc.perform(post("/internal/orders/{id}/settle?expireAfter=later", ID)), 400);
+    expectProblem(mvc.perform(get("/internal/orders/{id}/settle", ID)), 405);
+    expectProblem(mvc.perform(post("/internal/orders/due")), 405);
+    // The endpoints of the API before the due list and settle: gone, not silently kept.
+    expectProblem(mvc.perform(post("/internal/orders/{id}/expire", ID)), 404);
+    expectProblem(mvc.perform(get("/internal/orders/pending")), 404);
     verifyNoInteractions(lifecycle);
   }
 

@@ -14,7 +14,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import io.shopstack.order.inventory.InventoryUnavailableException;
 import io.shopstack.order.inventory.Shortage;
 import java.time.Instant;
 import java.util.List;
@@ -332,8 +331,10 @@ class OrderControllerTest {
   void cancelsAnOrder() throws Exception {
     given(lifecycle.cancel(ID))
         .willReturn(
-            new Order(
-                ID, OrderStatus.CANCELLED, ORDER.lines(), ORDER.createdAt(), ORDER.updatedAt()));
+            new OrderLifecycle.Cancellation(
+                new Order(
+                    ID, OrderStatus.CANCELLED, ORDER.lines(), ORDER.createdAt(), ORDER.updatedAt()),
+                true));
 
     mvc.perform(post("/api/orders/{id}/cancel", ID))
         .andExpect(status().isOk())
@@ -341,11 +342,21 @@ class OrderControllerTest {
   }
 
   @Test
-  void answers503WhenInventoryCannotRelease() throws Exception {
-    given(lifecycle.cancel(ID)).willThrow(new InventoryUnavailableException(ID, null));
+  void answers202WhileTheCancellationWaitsForInventory() throws Exception {
+    given(lifecycle.cancel(ID))
+        .willReturn(
+            new OrderLifecycle.Cancellation(
+                new Order(
+                    ID,
+                    OrderStatus.CANCELLING,
+                    ORDER.lines(),
+                    ORDER.createdAt(),
+                    ORDER.updatedAt()),
+                false));
 
-    expectProblem(mvc.perform(post("/api/orders/{id}/cancel", ID)), 503)
-        .andExpect(jsonPath("$.type").value("https://shop.example/problems/inventory-unavailable"));
+    mvc.perform(post("/api/orders/{id}/cancel", ID))
+        .andExpect(status().isAccepted())
+        .andExpect(jsonPath("$.status").value("CANCELLING"));
   }
 
   @Test

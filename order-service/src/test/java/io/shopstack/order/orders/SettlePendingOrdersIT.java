@@ -8,53 +8,59 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.test.web.servlet.client.RestTestClient;
 
 /**
- * The internal API the batch job uses: it lists PENDING orders oldest first, reconciles them once
- * inventory answers again (confirmed or rejected), and expires them, releasing their stock. A
- * reconcile that loses the race against a cancel gives back what it reserved.
+ * The internal API the batch job uses: it lists the orders due (PENDING ones oldest first, every
+ * CANCELLING or EXPIRING one) in keyset pages, and settles each as is due by the database's clock:
+ * reconciled once inventory answers again (confirmed or rejected), expired when old enough (intent
+ * recorded, stock released), or a recorded cancel or expiry finished. A reconcile that loses the
+ * race against a cancel gives back what it reserved.
  */
 class SettlePendingOrdersIT extends IntegrationTest {
 
   @Test
-  void listsPendingOrdersOldestFirst() {
+  void listsDueOrdersOldestFirstInKeysetPages() {
     inventory.stop();
     UUID older = place(lines("A-1", 1), 202);
     UUID newer = place(lines("A-1", 2), 202);
 
-    List<UUID> due =
-        pending("PT0S").stream()
-            .map(Order::id)
-            .filter(id -> id.equals(older) || id.equals(newer))
-            .toList();
-    assertThat(due).containsExactly(older, newer);
-    assertThat(pending("PT1H")).extracting(Order::id).doesNotContain(older, newer);
+    assertThat(due("PT0S", null)).extracting(Order::id).containsSubsequence(older, newer);
+    assertThat(due("PT0S", older)).extracting(Order::id).contains(newer).doesNotContain(older);
+    assertThat(due("PT1H", null)).extracting(Order::id).doesNotContain(older, newer);
+  }
+
+  @Test
+  void listsCancellingAndExpiringOrdersWhateverTheirAge() {
+    UUID id = place(lines("A-1", 1), 201);
+    inventory.stop();
+    http.post().uri("/api/orders/{id}/cancel", id).exchange().expectStatus().isAccepted();
+
+    assertThat(due("PT1H", null)).extracting(Order::id).contains(id);
   }
 
   @Test
   void confirmsAPendingOrderOnceInventoryIsBack() {
     inventory.stop();
     UUID id = place(lines("A-1", 1), 202);
-    assertThat(reconcile(id).status()).as("inventory still down").isEqualTo(OrderStatus.PENDING);
+    assertThat(settle(id, "PT1H").status())
+        .as("inventory still down")
+        .isEqualTo(OrderStatus.PENDING);
     inventory.restart();
 
-    Order order = reconcile(id);
+    Order order = settle(id, "PT1H");
 
     assertThat(order.status()).isEqualTo(OrderStatus.CONFIRMED);
     assertThat(order.lines()).containsExactly(new OrderLine("A-1", 1));
     assertThat(inventory.reservations()).singleElement().asString().contains(id.toString());
-    assertThat(pending("PT0S")).extracting(Order::id).doesNotContain(id);
+    assertThat(due("PT0S", null)).extracting(Order::id).doesNotContain(id);
   }
 
   @Test
   void leavesASettledOrderAlone() {
     UUID id = place(lines("A-1", 1), 201);
 
-    assertThat(reconcile(id).status()).isEqualTo(OrderStatus.CONFIRMED);
-    assertThat(
-            expire(id).expectStatus().isOk().returnResult(Order.class).getResponseBody().status())
-        .isEqualTo(OrderStatus.CONFIRMED);
+    assertThat(settle(id, "PT1H").status()).isEqualTo(OrderStatus.CONFIRMED);
+    assertThat(settle(id, "PT0S").status()).isEqualTo(OrderStatus.CONFIRMED);
     assertThat(inventory.reservations()).as("only the POST's").hasSize(1);
     assertThat(inventory.releases()).isEmpty();
   }
@@ -66,7 +72,7 @@ class SettlePendingOrdersIT extends IntegrationTest {
     inventory.restart();
     inventory.answerReservations(Answer.insufficientStock("A-1", 4, 1));
 
-    assertThat(reconcile(id).status()).isEqualTo(OrderStatus.REJECTED);
+    assertThat(settle(id, "PT1H").status()).isEqualTo(OrderStatus.REJECTED);
   }
 
   @Test
@@ -80,49 +86,57 @@ class SettlePendingOrdersIT extends IntegrationTest {
                 .param("id", id)
                 .update());
 
-    assertThat(reconcile(id).status()).isEqualTo(OrderStatus.CANCELLED);
+    assertThat(settle(id, "PT1H").status()).isEqualTo(OrderStatus.CANCELLED);
     assertThat(inventory.releases()).containsExactly(CancelOrderIT.releasePath(id));
   }
 
   @Test
-  void expiresAPendingOrderAndReleasesItsStock() {
+  void expiresAPendingOrderOlderThanTheAgeByTheDatabasesClock() {
     inventory.stop();
     UUID id = place(lines("A-1", 1), 202);
     inventory.restart();
+    jdbc.sql("update orders set created_at = now() - interval '2 hours' where id = :id")
+        .param("id", id)
+        .update();
 
-    expire(id).expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("EXPIRED");
+    assertThat(settle(id, "PT1H").status()).isEqualTo(OrderStatus.EXPIRED);
 
     assertThat(inventory.releases()).containsExactly(CancelOrderIT.releasePath(id));
+    assertThat(inventory.reservations())
+        .as("no retry for an order that is due to expire")
+        .isEmpty();
   }
 
   @Test
-  void keepsAnOrderPendingWhenItsStockCannotBeReleased() {
+  void recordsTheExpiryWhenItsStockCannotBeReleasedAndTheNextRunFinishesIt() {
     inventory.stop();
     UUID id = place(lines("A-1", 1), 202);
 
-    expire(id)
-        .expectStatus()
-        .isEqualTo(503)
-        .expectBody()
-        .jsonPath("$.type")
-        .isEqualTo("https://shop.example/problems/inventory-unavailable");
+    assertThat(settle(id, "PT0S").status()).isEqualTo(OrderStatus.EXPIRING);
+    assertThat(due("PT1H", null)).extracting(Order::id).contains(id);
 
-    assertThat(pending("PT0S")).extracting(Order::id).contains(id);
+    inventory.restart();
+    assertThat(settle(id, "PT1H").status())
+        .as("finished, whatever the age")
+        .isEqualTo(OrderStatus.EXPIRED);
+    assertThat(inventory.releases()).containsExactly(CancelOrderIT.releasePath(id));
   }
 
   @Test
   void answers404ForAnUnknownOrder() {
     http.post()
-        .uri("/internal/orders/{id}/reconcile", UUID.randomUUID())
+        .uri("/internal/orders/{id}/settle", UUID.randomUUID())
         .exchange()
         .expectStatus()
         .isNotFound();
-    expire(UUID.randomUUID()).expectStatus().isNotFound();
   }
 
-  private List<Order> pending(String olderThan) {
+  private List<Order> due(String reconcileAfter, UUID after) {
     return http.get()
-        .uri("/internal/orders/pending?olderThan={olderThan}&limit=1000", olderThan)
+        .uri(
+            "/internal/orders/due?reconcileAfter={age}&limit=1000"
+                + (after == null ? "" : "&after=" + after),
+            reconcileAfter)
         .exchange()
         .expectStatus()
         .isOk()
@@ -130,17 +144,13 @@ class SettlePendingOrdersIT extends IntegrationTest {
         .getResponseBody();
   }
 
-  private Order reconcile(UUID id) {
+  private Order settle(UUID id, String expireAfter) {
     return http.post()
-        .uri("/internal/orders/{id}/reconcile", id)
+        .uri("/internal/orders/{id}/settle?expireAfter={age}", id, expireAfter)
         .exchange()
         .expectStatus()
         .isOk()
         .returnResult(Order.class)
         .getResponseBody();
-  }
-
-  private RestTestClient.ResponseSpec expire(UUID id) {
-    return http.post().uri("/internal/orders/{id}/expire", id).exchange();
   }
 }

@@ -1,6 +1,7 @@
 package io.shopstack.defaults.loadbalancer;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
@@ -16,6 +17,7 @@ import org.springframework.cloud.client.loadbalancer.CompletionContext;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycle;
 import org.springframework.cloud.client.loadbalancer.Request;
 import org.springframework.cloud.client.loadbalancer.Response;
+import org.springframework.util.ClassUtils;
 
 /**
  * Instances that just refused or dropped a connection, left out of load balancing for a short while
@@ -26,12 +28,17 @@ import org.springframework.cloud.client.loadbalancer.Response;
  * Without this, every retry may be sent to that same instance; with it, the first failure steers
  * the retry, and the requests after it, to the instances that answer. Read timeouts do not count: a
  * slow instance is not a gone one.
+ *
+ * <p>Whether a failed request may be sent again is a narrower question than whether to leave the
+ * instance out: only when it never reached the instance ({@link #neverReached}).
  */
 public class FailedInstances implements LoadBalancerLifecycle<Object, Object, ServiceInstance> {
 
   private static final Logger log = LoggerFactory.getLogger(FailedInstances.class);
-  private static final String HTTP_CLIENT_5_CONNECT_TIMEOUT =
-      "org.apache.hc.client5.http.ConnectTimeoutException";
+  private static final boolean HTTP_CLIENT_5_PRESENT =
+      ClassUtils.isPresent(
+          "org.apache.hc.client5.http.ConnectTimeoutException",
+          FailedInstances.class.getClassLoader());
 
   private final Duration ejectFor;
   private final Clock clock;
@@ -65,7 +72,9 @@ public class FailedInstances implements LoadBalancerLifecycle<Object, Object, Se
 
   /**
    * True for failures that say the instance is not there: refused, reset, closed, not connected in
-   * time. Works for the JDK's HTTP client (order-service) and Apache HttpClient 5 (the gateway).
+   * time. Works for the JDK's HTTP client (order-service) and Apache HttpClient 5 (the gateway). A
+   * reset or an answer that never came may follow a request the instance has acted on: enough to
+   * leave it out, not to send the request again (see {@link #neverReached}).
    */
   public static boolean isConnectionFailure(Throwable failure) {
     boolean io = false;
@@ -79,6 +88,20 @@ public class FailedInstances implements LoadBalancerLifecycle<Object, Object, Se
       io |= t instanceof IOException;
     }
     return io;
+  }
+
+  /**
+   * True only when the request certainly never reached the instance: the connection was refused
+   * ({@link ConnectException}, which HttpClient 5's {@code HttpHostConnectException} extends) or
+   * not made in time. Such a request can be sent to another instance whatever its method.
+   */
+  public static boolean neverReached(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException || isConnectTimeout(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -99,12 +122,18 @@ public class FailedInstances implements LoadBalancerLifecycle<Object, Object, Se
   /**
    * Both clients report a connect timeout as a subtype of their read-timeout type (JDK: {@link
    * HttpConnectTimeoutException}; HttpClient 5: its {@code ConnectTimeoutException}, a {@link
-   * SocketTimeoutException}), so it is checked first. By name for HttpClient 5, which
-   * service-defaults does not depend on.
+   * SocketTimeoutException}), so it is checked first.
    */
   private static boolean isConnectTimeout(Throwable t) {
     return t instanceof HttpConnectTimeoutException
-        || t.getClass().getName().equals(HTTP_CLIENT_5_CONNECT_TIMEOUT);
+        || (HTTP_CLIENT_5_PRESENT && HttpClient5.isConnectTimeout(t));
+  }
+
+  /** Loaded only when HttpClient 5 is there (the gateway); order-service does not have it. */
+  private static final class HttpClient5 {
+    static boolean isConnectTimeout(Throwable t) {
+      return t instanceof org.apache.hc.client5.http.ConnectTimeoutException;
+    }
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
@@ -14,6 +15,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.apache.hc.client5.http.ConnectExceptionSupport;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.HttpHostConnectException;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.NoHttpResponseException;
 import org.junit.jupiter.api.Test;
@@ -95,6 +98,55 @@ class FailedInstancesTest {
     assertThat(FailedInstances.isReadTimeout(readTimeout)).isTrue();
     assertThat(FailedInstances.isReadTimeout(new HttpTimeoutException("read"))).isTrue();
     assertThat(FailedInstances.isReadTimeout(new HttpConnectTimeoutException("connect"))).isFalse();
+  }
+
+  /**
+   * Only a request that was refused or not connected in time can be sent to another instance: after
+   * a reset, a connection closed without an answer or a read timeout the instance may have acted.
+   */
+  @Test
+  void onlyRefusalsAndConnectTimeoutsNeverReachedTheInstance() {
+    HttpHost host = new HttpHost("http", "127.0.0.1", 8082);
+    Throwable jdkRefused = new ResourceAccessException("I/O error", new ConnectException());
+    Throwable hc5Refused =
+        new ResourceAccessException(
+            "I/O error",
+            ConnectExceptionSupport.enhance(new ConnectException("Connection refused"), host));
+    Throwable jdkConnectTimeout =
+        new ResourceAccessException(
+            "I/O error", new HttpConnectTimeoutException("HTTP connect timed out"));
+    Throwable hc5ConnectTimeout =
+        new ResourceAccessException(
+            "I/O error", ConnectExceptionSupport.createConnectTimeoutException(null, host));
+    Throwable reset =
+        new ResourceAccessException("I/O error", new SocketException("Connection reset"));
+    Throwable noResponse =
+        new ResourceAccessException(
+            "I/O error", new NoHttpResponseException("127.0.0.1:8082 failed to respond"));
+    Throwable jdkReadTimeout =
+        new ResourceAccessException("I/O error", new HttpTimeoutException("request timed out"));
+    Throwable hc5ReadTimeout =
+        new ResourceAccessException("I/O error", new SocketTimeoutException("Read timed out"));
+    assertThat(hc5Refused.getCause()).isInstanceOf(HttpHostConnectException.class);
+    assertThat(hc5ConnectTimeout.getCause()).isInstanceOf(ConnectTimeoutException.class);
+
+    assertThat(FailedInstances.neverReached(jdkRefused)).as("JDK refused").isTrue();
+    assertThat(FailedInstances.neverReached(hc5Refused)).as("HttpClient 5 refused").isTrue();
+    assertThat(FailedInstances.neverReached(jdkConnectTimeout)).as("JDK connect timeout").isTrue();
+    assertThat(FailedInstances.neverReached(hc5ConnectTimeout))
+        .as("HttpClient 5 connect timeout")
+        .isTrue();
+    assertThat(FailedInstances.neverReached(reset)).as("reset").isFalse();
+    assertThat(FailedInstances.neverReached(noResponse)).as("no response").isFalse();
+    assertThat(FailedInstances.neverReached(jdkReadTimeout)).as("JDK read timeout").isFalse();
+    assertThat(FailedInstances.neverReached(hc5ReadTimeout))
+        .as("HttpClient 5 read timeout")
+        .isFalse();
+
+    assertThat(FailedInstances.isConnectionFailure(reset)).as("a reset still ejects").isTrue();
+    assertThat(FailedInstances.isConnectionFailure(noResponse)).as("so does no answer").isTrue();
+    assertThat(FailedInstances.isConnectionFailure(jdkReadTimeout)).isFalse();
+    assertThat(FailedInstances.isConnectionFailure(hc5ReadTimeout)).isFalse();
   }
 
   private ServiceInstanceListSupplier discovery() {

@@ -4,8 +4,11 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
-/** The new stock of an item. */
-record StockUpdate(@NotNull @Min(0) @Max(MAX_AVAILABLE) Integer available) {
+/**
+ * A relative change of an item's stock: units received (positive) or written off (negative). Its id
+ * is in the path, so repeating the request changes nothing.
+ */
+record StockAdjustment(@NotNull @Min(-MAX_AVAILABLE) @Max(MAX_AVAILABLE) Integer change) {
 
   /**
    * Keeps {@code available}, plus whatever outstanding reservations give back, well inside a

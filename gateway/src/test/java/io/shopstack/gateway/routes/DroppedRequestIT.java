@@ -1,0 +1,78 @@
+package io.shopstack.gateway.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * One of two order-service instances takes the connection, reads a request, then closes the
+ * connection without answering, as an instance does that crashes while it works. It may have acted
+ * already, so the gateway must not send the request to the other instance: a bodiless POST (a
+ * cancel) reaches the services exactly once, and the client gets a 503 it can decide to repeat.
+ */
+@SpringBootTest(
+    webEnvironment = WebEnvironment.RANDOM_PORT,
+    properties = {"server.address=127.0.0.1", "logging.level.root=WARN"})
+class DroppedRequestIT {
+
+  static final FakeService dropping = FakeService.start("order-service");
+  static final FakeService answering = FakeService.start("order-service");
+  static final HttpClient http = HttpClient.newHttpClient();
+
+  @LocalServerPort int port;
+
+  @DynamicPropertySource
+  static void discovery(DynamicPropertyRegistry registry) {
+    dropping.dropAfterReading();
+    registry.add(
+        "spring.cloud.discovery.client.simple.instances.order-service[0].uri", dropping::uri);
+    registry.add(
+        "spring.cloud.discovery.client.simple.instances.order-service[1].uri", answering::uri);
+  }
+
+  @AfterAll
+  static void stop() {
+    dropping.close();
+    answering.close();
+  }
+
+  @Test
+  void aRequestTheInstanceMayHaveActedOnIsNotRepeated() throws Exception {
+    // Round robin: of two requests one goes to each instance, unless the first went to the dropping
+    // one, which is then ejected; either way exactly one goes to the dropping instance.
+    List<HttpResponse<String>> responses = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      responses.add(
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + port + "/api/orders/42/cancel"))
+                  .POST(BodyPublishers.noBody())
+                  .build(),
+              BodyHandlers.ofString()));
+    }
+
+    assertThat(dropping.received()).hasSize(1);
+    assertThat(answering.received()).as("not repeated on the other instance").hasSize(1);
+    assertThat(responses).extracting(HttpResponse::statusCode).containsExactlyInAnyOrder(200, 503);
+    HttpResponse<String> dropped =
+        responses.stream().filter(r -> r.statusCode() == 503).findFirst().orElseThrow();
+    assertThat(dropped.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(dropped.body())
+        .contains("\"type\":\"https://shop.example/problems/service-unavailable\"")
+        .contains("order-service is unavailable");
+  }
+}

@@ -75,7 +75,10 @@ final class FakeOrderService implements AutoCloseable {
   }
 
   synchronized UUID add(Status status, Duration age) {
-    UUID id = UUID.randomUUID();
+    return add(UUID.randomUUID(), status, age);
+  }
+
+  synchronized UUID add(UUID id, Status status, Duration age) {
     orders.put(id, new Stored(id, status, Instant.now().minus(age)));
     return id;
   }
@@ -174,7 +177,7 @@ final class FakeOrderService implements AutoCloseable {
   /** The full order document, with fields the batch does not read. */
   private static String json(Stored order) {
     return """
-        {"id":"%s","status":"%s","lines":[{"sku":"SKU-1","quantity":1}],\
+        {"id":"%s","status":"%s","lines":[{"sku":"SKU-RED-MUG","quantity":1}],\
         "createdAt":"%s","updatedAt":"%s"}"""
         .formatted(order.id(), order.status(), order.createdAt(), Instant.now());
   }

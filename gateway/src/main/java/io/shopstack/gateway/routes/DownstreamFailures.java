@@ -8,6 +8,7 @@ import java.net.URI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -23,10 +24,12 @@ import org.springframework.web.servlet.function.ServerResponse;
  * answer), 504 when it took the connection but did not answer in time. Answers that a service did
  * give, errors included, are passed through as they are and never come here.
  *
- * <p>A request is sent to a second instance only when it never reached the first (refused, not
+ * <p>A bodiless request is sent to a second instance when it never reached the first (refused, not
  * connected in time): then no method can have had an effect. A connection closed or reset after the
- * request went out, or a read timeout, may follow a request the service acted on (a cancel, say),
- * so the client gets the problem and decides itself whether to repeat.
+ * request went out may follow a request the service acted on, so only a safe method (GET, HEAD,
+ * OPTIONS: RFC 9110 section 9.2.1) is repeated then; anything else (a cancel, say) gets the problem
+ * and the client decides whether to repeat. A read timeout is never repeated: the instance is slow,
+ * and a second one would only double the load.
  */
 final class DownstreamFailures implements HandlerFilterFunction<ServerResponse, ServerResponse> {
 
@@ -34,6 +37,8 @@ final class DownstreamFailures implements HandlerFilterFunction<ServerResponse, 
   private static final URI SERVICE_TIMEOUT = Problems.type("service-timeout");
 
   private static final Logger log = LoggerFactory.getLogger(DownstreamFailures.class);
+  private static final java.util.Set<HttpMethod> SAFE_METHODS =
+      java.util.Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
   private final String serviceId;
   private final ProblemWriter problems;
@@ -53,7 +58,7 @@ final class DownstreamFailures implements HandlerFilterFunction<ServerResponse, 
     try {
       return next.handle(request);
     } catch (RestClientException e) {
-      if (!FailedInstances.neverReached(e) || hasBody(request)) {
+      if (hasBody(request) || !(FailedInstances.neverReached(e) || safeToRepeat(request, e))) {
         return toProblem(e, request);
       }
       // The instance is gone (a rolling update, a crash) and the request never reached it: once
@@ -69,6 +74,11 @@ final class DownstreamFailures implements HandlerFilterFunction<ServerResponse, 
         return toProblem(again, request);
       }
     }
+  }
+
+  /** A safe method whose connection was lost without an answer (not a read timeout). */
+  private static boolean safeToRepeat(ServerRequest request, RestClientException e) {
+    return SAFE_METHODS.contains(request.method()) && FailedInstances.isConnectionFailure(e);
   }
 
   /**

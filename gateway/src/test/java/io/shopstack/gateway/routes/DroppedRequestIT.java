@@ -19,10 +19,12 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * One of two order-service instances takes the connection, reads a request, then closes the
- * connection without answering, as an instance does that crashes while it works. It may have acted
- * already, so the gateway must not send the request to the other instance: a bodiless POST (a
- * cancel) reaches the services exactly once, and the client gets a 503 it can decide to repeat.
+ * One of two instances takes the connection, reads a request, then closes the connection without
+ * answering, as an instance does that crashes while it works (or that closed an idle connection as
+ * the request went out). It may have acted already, so the gateway must not send an unsafe request
+ * to the other instance: a bodiless POST (a cancel) reaches the services exactly once, and the
+ * client gets a 503 it can decide to repeat. A GET changes nothing, so it is repeated on the other
+ * instance and the client never sees the failure.
  */
 @SpringBootTest(
     webEnvironment = WebEnvironment.RANDOM_PORT,
@@ -31,6 +33,8 @@ class DroppedRequestIT {
 
   static final FakeService dropping = FakeService.start("order-service");
   static final FakeService answering = FakeService.start("order-service");
+  static final FakeService droppingInventory = FakeService.start("inventory-service");
+  static final FakeService answeringInventory = FakeService.start("inventory-service");
   static final HttpClient http = HttpClient.newHttpClient();
 
   @LocalServerPort int port;
@@ -42,12 +46,44 @@ class DroppedRequestIT {
         "spring.cloud.discovery.client.simple.instances.order-service[0].uri", dropping::uri);
     registry.add(
         "spring.cloud.discovery.client.simple.instances.order-service[1].uri", answering::uri);
+    droppingInventory.dropAfterReading();
+    registry.add(
+        "spring.cloud.discovery.client.simple.instances.inventory-service[0].uri",
+        droppingInventory::uri);
+    registry.add(
+        "spring.cloud.discovery.client.simple.instances.inventory-service[1].uri",
+        answeringInventory::uri);
   }
 
   @AfterAll
   static void stop() {
     dropping.close();
     answering.close();
+    droppingInventory.close();
+    answeringInventory.close();
+  }
+
+  @Test
+  void aSafeRequestIsRepeatedOnAnotherInstance() throws Exception {
+    List<HttpResponse<String>> responses = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      responses.add(
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + port + "/api/inventory/items/SKU-1"))
+                  .GET()
+                  .build(),
+              BodyHandlers.ofString()));
+    }
+
+    // One of the two GETs went to the dropping instance (HttpClient 5 itself may send an idempotent
+    // request there once more on the same connection route before the gateway moves on).
+    assertThat(droppingInventory.received())
+        .isNotEmpty()
+        .extracting(received -> received.header("X-Request-Id"))
+        .containsOnly(droppingInventory.received().getFirst().header("X-Request-Id"));
+    assertThat(answeringInventory.received()).as("the dropped GET repeated here").hasSize(2);
+    assertThat(responses).extracting(HttpResponse::statusCode).containsOnly(200);
   }
 
   @Test

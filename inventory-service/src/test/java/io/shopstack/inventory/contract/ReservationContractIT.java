@@ -1,0 +1,169 @@
+package io.shopstack.inventory.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shopstack.testsupport.TestPostgres;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.skyscreamer.jsonassert.JSONAssert;
+import org.skyscreamer.jsonassert.JSONCompareMode;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * inventory-service as the provider of the contract with order-service ({@code
+ * contracts/order-service--inventory-service}): for every recorded interaction the named provider
+ * state is set up through the service's own internal API, the recorded request goes to the real
+ * service, and the answer must have the recorded status and contain the recorded body (extra fields
+ * allowed). order-service's InventoryContractIT runs its real client against the same recordings.
+ */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = "server.address=127.0.0.1")
+class ReservationContractIT {
+
+  static final Path CONTRACT =
+      Path.of("..", "contracts", "order-service--inventory-service", "mappings");
+  static final HttpClient http = HttpClient.newHttpClient();
+  private static final JsonMapper json = JsonMapper.builder().build();
+
+  @DynamicPropertySource
+  static void database(DynamicPropertyRegistry registry) {
+    TestPostgres.register(registry);
+  }
+
+  @LocalServerPort int port;
+
+  @AfterAll
+  static void closeClient() {
+    http.close();
+  }
+
+  /** Every provider state the recordings name, and how to bring it about. */
+  private Map<String, Runnable> states() {
+    return Map.of(
+        "item SKU-CONTRACT-A has 5 in stock",
+        () -> item("SKU-CONTRACT-A", 5),
+        "item SKU-CONTRACT-B has 5 in stock",
+        () -> item("SKU-CONTRACT-B", 5),
+        "order 0a5e1a2b-0000-4000-8000-0000000000a1 was released; item SKU-CONTRACT-C has 5 in stock",
+        () -> {
+          item("SKU-CONTRACT-C", 5);
+          send(
+              "POST",
+              "/internal/inventory/reservations/0a5e1a2b-0000-4000-8000-0000000000a1/release",
+              null,
+              200);
+        },
+        "order 0a5e1a2b-0000-4000-8000-0000000000b1 holds 2 of SKU-CONTRACT-D",
+        () -> {
+          item("SKU-CONTRACT-D", 5);
+          send(
+              "POST",
+              "/internal/inventory/reservations",
+              """
+              {"orderId":"0a5e1a2b-0000-4000-8000-0000000000b1",
+               "lines":[{"sku":"SKU-CONTRACT-D","quantity":2}]}""",
+              201);
+        });
+  }
+
+  static Stream<Path> interactions() throws IOException {
+    try (Stream<Path> files = Files.list(CONTRACT)) {
+      List<Path> sorted =
+          new ArrayList<>(files.filter(f -> f.toString().endsWith(".json")).toList());
+      sorted.sort(null);
+      assertThat(sorted).as("recorded interactions in " + CONTRACT).isNotEmpty();
+      return sorted.stream();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("interactions")
+  void theRealServiceAnswersAsRecorded(Path file) throws Exception {
+    JsonNode mapping = json.readTree(Files.readString(file));
+    String state = mapping.get("metadata").get("providerState").asString();
+    Map<String, Runnable> states = states();
+    assertThat(states).as("a setup for the provider state \"%s\"", state).containsKey(state);
+    states.get(state).run();
+
+    JsonNode request = mapping.get("request");
+    JsonNode body =
+        request.has("bodyPatterns") ? request.get("bodyPatterns").get(0).get("equalToJson") : null;
+    HttpResponse<String> answer =
+        send(
+            request.get("method").asString(),
+            request.get("url").asString(),
+            body == null ? null : body.toString(),
+            -1);
+
+    JsonNode recorded = mapping.get("response");
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(recorded.get("status").asInt());
+    assertThat(answer.headers().firstValue("Content-Type").orElse(""))
+        .startsWith(recorded.get("headers").get("Content-Type").asString());
+    JSONAssert.assertEquals(
+        recorded.get("jsonBody").toString(), answer.body(), JSONCompareMode.LENIENT);
+  }
+
+  /** Creates the item if need be and adjusts its stock to {@code stock}. */
+  private void item(String sku, int stock) {
+    send("PUT", "/internal/inventory/items/" + sku, "{\"name\":\"Contract item\"}", -1);
+    String item = send("GET", "/api/inventory/items/" + sku, null, 200).body();
+    int available = json.readTree(item).get("available").asInt();
+    if (available != stock) {
+      send(
+          "PUT",
+          "/internal/inventory/items/" + sku + "/adjustments/" + UUID.randomUUID(),
+          "{\"change\":" + (stock - available) + "}",
+          201);
+    }
+  }
+
+  private HttpResponse<String> send(String method, String path, String body, int expected) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    try {
+      HttpResponse<String> response =
+          http.send(
+              request
+                  .method(
+                      method,
+                      body == null
+                          ? HttpRequest.BodyPublishers.noBody()
+                          : HttpRequest.BodyPublishers.ofString(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (expected > 0) {
+        assertThat(response.statusCode())
+            .as(method + " " + path + ": " + response.body())
+            .isEqualTo(expected);
+      }
+      return response;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

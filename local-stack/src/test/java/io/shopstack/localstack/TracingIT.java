@@ -19,6 +19,7 @@ import org.apache.skywalking.apm.network.language.agent.v3.Memory;
 import org.apache.skywalking.apm.network.language.agent.v3.SegmentObject;
 import org.apache.skywalking.apm.network.language.agent.v3.SegmentReference;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -104,6 +105,12 @@ class TracingIT {
         Duration.ofNanos(System.nanoTime() - started).toSeconds(),
         collector != null ? "the in-test collector" : backend);
     shop = new ShopClient(stack.gatewayUrl(), stack.url(LocalStack.INVENTORY_B));
+  }
+
+  /** Whatever the scenario did, orders and stock still agree (see Invariants). */
+  @AfterEach
+  void invariantsHold() {
+    Invariants.check(stack);
   }
 
   @AfterAll

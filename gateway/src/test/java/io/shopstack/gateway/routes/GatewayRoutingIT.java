@@ -289,7 +289,9 @@ class GatewayRoutingIT {
   void internalApiAndServiceActuatorAreNotRouted() throws Exception {
     for (String path :
         List.of(
-            "/internal/orders/pending?olderThan=PT1M&limit=10",
+            "/internal/orders/due?reconcileAfter=PT1M&limit=10",
+            "/internal/inventory/reservations/5d8e2f4a-1b3c-4d5e-8f70-9a1b2c3d4e5f",
+            "/internal/inventory/items/SKU-1",
             "/actuator/env",
             "/inventory/items")) {
       HttpResponse<String> response = send(request(path).GET());
@@ -308,6 +310,8 @@ class GatewayRoutingIT {
         List.of(
             "/api/orders/../../internal/orders/pending",
             "/api/orders/%2e%2e/%2E%2E/internal/orders/pending",
+            "/api/inventory/../../internal/inventory/reservations",
+            "/api/inventory/%2e%2e/%2e%2e/internal/inventory/items/SKU-1",
             "/api/inventory/..;/..;/actuator/env",
             "/api/orders/./42",
             "/api/orders//42")) {

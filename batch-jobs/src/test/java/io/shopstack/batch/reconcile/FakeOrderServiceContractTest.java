@@ -4,30 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopstack.batch.reconcile.FakeOrderService.Answer;
 import io.shopstack.batch.reconcile.Order.Status;
-import java.io.IOException;
+import io.shopstack.testsupport.RecordedInteraction;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.skyscreamer.jsonassert.Customization;
-import org.skyscreamer.jsonassert.JSONAssert;
-import org.skyscreamer.jsonassert.JSONCompareMode;
-import org.skyscreamer.jsonassert.RegularExpressionValueMatcher;
-import org.skyscreamer.jsonassert.comparator.CustomComparator;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The hand-written {@link FakeOrderService} that ReconciliationIT's scenarios run against, checked
@@ -38,8 +28,6 @@ import tools.jackson.databind.json.JsonMapper;
 class FakeOrderServiceContractTest {
 
   static final Path CONTRACT = Path.of("..", "contracts", "batch-jobs--order-service", "mappings");
-  private static final JsonMapper json = JsonMapper.builder().build();
-  private static final String INSTANT = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z";
   static final UUID A = UUID.fromString("0a5e1a2b-0000-4000-8000-00000000000a");
   static final UUID B = UUID.fromString("0a5e1a2b-0000-4000-8000-00000000000b");
   static final UUID C = UUID.fromString("0a5e1a2b-0000-4000-8000-00000000000c");
@@ -79,50 +67,31 @@ class FakeOrderServiceContractTest {
     fake.close();
   }
 
-  static Stream<Path> interactions() throws IOException {
-    try (Stream<Path> files = Files.list(CONTRACT)) {
-      List<Path> sorted =
-          new ArrayList<>(files.filter(f -> f.toString().endsWith(".json")).toList());
-      sorted.sort(null);
-      assertThat(sorted).isNotEmpty();
-      return sorted.stream();
-    }
+  static List<RecordedInteraction> interactions() {
+    return RecordedInteraction.in(CONTRACT);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("interactions")
-  void theFakeAnswersAsRecorded(Path file) throws Exception {
-    JsonNode mapping = json.readTree(Files.readString(file));
-    String state = mapping.get("metadata").get("providerState").asString();
-    assertThat(states).as("a setup for the provider state \"%s\"", state).containsKey(state);
-    states.get(state).accept(fake);
+  void theFakeAnswersAsRecorded(RecordedInteraction recorded) throws Exception {
+    assertThat(states)
+        .as("a setup for the provider state \"%s\"", recorded.state())
+        .containsKey(recorded.state());
+    states.get(recorded.state()).accept(fake);
 
-    JsonNode request = mapping.get("request");
-    StringBuilder uri = new StringBuilder(fake.uri()).append(request.get("urlPath").asString());
-    String separator = "?";
-    for (var parameter : request.get("queryParameters").properties()) {
-      uri.append(separator).append(parameter.getKey()).append('=');
-      uri.append(parameter.getValue().get("equalTo").asString());
-      separator = "&";
-    }
     HttpResponse<String> answer;
     try (HttpClient client = HttpClient.newHttpClient()) {
       answer =
           client.send(
-              HttpRequest.newBuilder(URI.create(uri.toString()))
-                  .method(request.get("method").asString(), HttpRequest.BodyPublishers.noBody())
+              HttpRequest.newBuilder(URI.create(fake.uri() + recorded.pathAndQuery()))
+                  .method(recorded.method(), HttpRequest.BodyPublishers.noBody())
                   .build(),
               HttpResponse.BodyHandlers.ofString());
     }
 
-    JsonNode recorded = mapping.get("response");
-    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(recorded.get("status").asInt());
-    JSONAssert.assertEquals(
-        recorded.get("jsonBody").toString(),
-        answer.body(),
-        new CustomComparator(
-            JSONCompareMode.LENIENT,
-            new Customization("**.createdAt", new RegularExpressionValueMatcher<>(INSTANT)),
-            new Customization("**.updatedAt", new RegularExpressionValueMatcher<>(INSTANT))));
+    recorded.assertAnswered(
+        answer.statusCode(),
+        answer.headers().firstValue("Content-Type").orElse(null),
+        answer.body());
   }
 }

@@ -2,29 +2,24 @@ package io.shopstack.inventory.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shopstack.testsupport.RecordedInteraction;
 import io.shopstack.testsupport.TestPostgres;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.skyscreamer.jsonassert.JSONAssert;
-import org.skyscreamer.jsonassert.JSONCompareMode;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -85,41 +80,26 @@ class ReservationContractIT {
         });
   }
 
-  static Stream<Path> interactions() throws IOException {
-    try (Stream<Path> files = Files.list(CONTRACT)) {
-      List<Path> sorted =
-          new ArrayList<>(files.filter(f -> f.toString().endsWith(".json")).toList());
-      sorted.sort(null);
-      assertThat(sorted).as("recorded interactions in " + CONTRACT).isNotEmpty();
-      return sorted.stream();
-    }
+  static List<RecordedInteraction> interactions() {
+    return RecordedInteraction.in(CONTRACT);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("interactions")
-  void theRealServiceAnswersAsRecorded(Path file) throws Exception {
-    JsonNode mapping = json.readTree(Files.readString(file));
-    String state = mapping.get("metadata").get("providerState").asString();
+  void theRealServiceAnswersAsRecorded(RecordedInteraction recorded) {
     Map<String, Runnable> states = states();
-    assertThat(states).as("a setup for the provider state \"%s\"", state).containsKey(state);
-    states.get(state).run();
+    assertThat(states)
+        .as("a setup for the provider state \"%s\"", recorded.state())
+        .containsKey(recorded.state());
+    states.get(recorded.state()).run();
 
-    JsonNode request = mapping.get("request");
-    JsonNode body =
-        request.has("bodyPatterns") ? request.get("bodyPatterns").get(0).get("equalToJson") : null;
     HttpResponse<String> answer =
-        send(
-            request.get("method").asString(),
-            request.get("url").asString(),
-            body == null ? null : body.toString(),
-            -1);
+        send(recorded.method(), recorded.pathAndQuery(), recorded.body(), -1);
 
-    JsonNode recorded = mapping.get("response");
-    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(recorded.get("status").asInt());
-    assertThat(answer.headers().firstValue("Content-Type").orElse(""))
-        .startsWith(recorded.get("headers").get("Content-Type").asString());
-    JSONAssert.assertEquals(
-        recorded.get("jsonBody").toString(), answer.body(), JSONCompareMode.LENIENT);
+    recorded.assertAnswered(
+        answer.statusCode(),
+        answer.headers().firstValue("Content-Type").orElse(null),
+        answer.body());
   }
 
   /** Creates the item if need be and adjusts its stock to {@code stock}. */

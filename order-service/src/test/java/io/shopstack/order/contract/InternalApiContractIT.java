@@ -3,27 +3,17 @@ package io.shopstack.order.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopstack.order.IntegrationTest;
-import java.io.IOException;
+import io.shopstack.testsupport.RecordedInteraction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.skyscreamer.jsonassert.Customization;
-import org.skyscreamer.jsonassert.JSONAssert;
-import org.skyscreamer.jsonassert.JSONCompareMode;
-import org.skyscreamer.jsonassert.RegularExpressionValueMatcher;
-import org.skyscreamer.jsonassert.comparator.CustomComparator;
 import org.springframework.http.HttpMethod;
 import org.springframework.test.web.servlet.client.EntityExchangeResult;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * order-service as the provider of the contract with batch-jobs ({@code
@@ -36,8 +26,6 @@ import tools.jackson.databind.json.JsonMapper;
 class InternalApiContractIT extends IntegrationTest {
 
   static final Path CONTRACT = Path.of("..", "contracts", "batch-jobs--order-service", "mappings");
-  private static final JsonMapper json = JsonMapper.builder().build();
-  private static final String INSTANT = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z";
 
   static final UUID A = UUID.fromString("0a5e1a2b-0000-4000-8000-00000000000a");
   static final UUID B = UUID.fromString("0a5e1a2b-0000-4000-8000-00000000000b");
@@ -67,49 +55,29 @@ class InternalApiContractIT extends IntegrationTest {
           "order D is CANCELLING, 1 min old; inventory releases",
           () -> onlyOrder(D, "CANCELLING", Duration.ofMinutes(1)));
 
-  static Stream<Path> interactions() throws IOException {
-    try (Stream<Path> files = Files.list(CONTRACT)) {
-      List<Path> sorted =
-          new ArrayList<>(files.filter(f -> f.toString().endsWith(".json")).toList());
-      sorted.sort(null);
-      assertThat(sorted).as("recorded interactions in " + CONTRACT).isNotEmpty();
-      return sorted.stream();
-    }
+  static List<RecordedInteraction> interactions() {
+    return RecordedInteraction.in(CONTRACT);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("interactions")
-  void theRealServiceAnswersAsRecorded(Path file) throws Exception {
-    JsonNode mapping = json.readTree(Files.readString(file));
-    String state = mapping.get("metadata").get("providerState").asString();
-    assertThat(states).as("a setup for the provider state \"%s\"", state).containsKey(state);
-    states.get(state).run();
+  void theRealServiceAnswersAsRecorded(RecordedInteraction recorded) {
+    assertThat(states)
+        .as("a setup for the provider state \"%s\"", recorded.state())
+        .containsKey(recorded.state());
+    states.get(recorded.state()).run();
 
-    JsonNode request = mapping.get("request");
-    StringBuilder uri = new StringBuilder(request.get("urlPath").asString());
-    String separator = "?";
-    for (var parameter : request.get("queryParameters").properties()) {
-      uri.append(separator).append(parameter.getKey()).append('=');
-      uri.append(parameter.getValue().get("equalTo").asString());
-      separator = "&";
-    }
     EntityExchangeResult<byte[]> answer =
-        http.method(HttpMethod.valueOf(request.get("method").asString()))
-            .uri(uri.toString())
+        http.method(HttpMethod.valueOf(recorded.method()))
+            .uri(recorded.pathAndQuery())
             .exchange()
             .expectBody()
             .returnResult();
 
-    JsonNode recorded = mapping.get("response");
-    String body = new String(answer.getResponseBodyContent(), StandardCharsets.UTF_8);
-    assertThat(answer.getStatus().value()).as(body).isEqualTo(recorded.get("status").asInt());
-    JSONAssert.assertEquals(
-        recorded.get("jsonBody").toString(),
-        body,
-        new CustomComparator(
-            JSONCompareMode.LENIENT,
-            new Customization("**.createdAt", new RegularExpressionValueMatcher<>(INSTANT)),
-            new Customization("**.updatedAt", new RegularExpressionValueMatcher<>(INSTANT))));
+    recorded.assertAnswered(
+        answer.getStatus().value(),
+        answer.getResponseHeaders().getFirst("Content-Type"),
+        new String(answer.getResponseBodyContent(), StandardCharsets.UTF_8));
   }
 
   private void onlyOrder(UUID id, String status, Duration age) {

@@ -30,6 +30,10 @@ public class Bench {
 
   static final String SKU = "SKU-RED-MUG";
   static final Duration TIMEOUT = Duration.ofSeconds(5);
+  // Access tokens that bench/run.sh got with ./shop-token.sh, as a client would: a customer's for
+  // the orders (and the token-carrying reads), the operator's for the restock.
+  static final String TOKEN = System.getenv("BENCH_TOKEN");
+  static final String OPERATOR_TOKEN = System.getenv("BENCH_OPERATOR_TOKEN");
   static final double P99_LIMIT_MS = 100;
 
   static HttpClient client =
@@ -76,7 +80,20 @@ public class Bench {
     String nginx = args.length > 4 ? args[4] : null;
     long nginxPid = args.length > 5 ? Long.parseLong(args[5]) : -1;
     Supplier<HttpRequest> order = () -> order(gateway);
+    if (TOKEN == null || OPERATOR_TOKEN == null) {
+      throw new IllegalStateException("BENCH_TOKEN and BENCH_OPERATOR_TOKEN are needed (bench/run.sh)");
+    }
     Supplier<HttpRequest> readViaGateway = () -> get(gateway + "/api/inventory/items/" + SKU);
+    // The same public read with a shopper's token: the gateway validates it, and so does the
+    // inventory instance it is relayed to. The difference to the read without one is what JWT
+    // validation costs.
+    Supplier<HttpRequest> readViaGatewayWithToken =
+        () ->
+            HttpRequest.newBuilder(URI.create(gateway + "/api/inventory/items/" + SKU))
+                .timeout(TIMEOUT)
+                .header("Authorization", "Bearer " + TOKEN)
+                .GET()
+                .build();
     Supplier<HttpRequest> readDirect = () -> get(inventory + "/api/inventory/items/" + SKU);
 
     restock(inventory);
@@ -130,6 +147,7 @@ public class Bench {
     AtomicLong turn = new AtomicLong();
     Map<String, Supplier<HttpRequest>> paths = new LinkedHashMap<>();
     paths.put("via gateway :8080", readViaGateway);
+    paths.put("via gateway, with token", readViaGatewayWithToken);
     if (nginx != null) {
       paths.put("via nginx (plain proxy)", () -> get(nginx + "/api/inventory/items/" + SKU));
     }
@@ -182,6 +200,25 @@ public class Bench {
         System.out.printf(" %24.0f", used * 1e6 / requests.get(path)[0]);
       }
       System.out.println();
+    }
+    if (stackPid >= 0) {
+      // What validating the token costs, per read: the gateway's and the inventory instances' CPU
+      // with the token less without it, measured in the same run.
+      double gatewayWith = perRequest(cpuSeconds, requests, "via gateway, with token", "gateway");
+      double gatewayWithout = perRequest(cpuSeconds, requests, "via gateway :8080", "gateway");
+      double inventoryWith =
+          perRequest(cpuSeconds, requests, "via gateway, with token", "inventory-service");
+      double inventoryWithout =
+          perRequest(cpuSeconds, requests, "via gateway :8080", "inventory-service");
+      System.out.printf(
+          "RESULT JWT validation per read: gateway %.0f us with a token, %.0f us without (+%.0f);"
+              + " inventory-service %.0f / %.0f us (+%.0f)%n",
+          gatewayWith,
+          gatewayWithout,
+          gatewayWith - gatewayWithout,
+          inventoryWith,
+          inventoryWithout,
+          inventoryWith - inventoryWithout);
     }
     double via = rates.get("via gateway :8080");
     double direct = rates.get("direct, both instances");
@@ -313,6 +350,20 @@ public class Bench {
         });
   }
 
+  /** CPU microseconds per request of the processes whose name starts with {@code process}. */
+  static double perRequest(
+      Map<String, Map<String, Double>> cpuSeconds,
+      Map<String, long[]> requests,
+      String path,
+      String process) {
+    double used =
+        cpuSeconds.get(path).entrySet().stream()
+            .filter(e -> e.getKey().startsWith(process))
+            .mapToDouble(Map.Entry::getValue)
+            .sum();
+    return used * 1e6 / requests.get(path)[0];
+  }
+
   static HttpRequest get(String url) {
     return HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build();
   }
@@ -322,6 +373,7 @@ public class Bench {
         .timeout(TIMEOUT)
         .header("Content-Type", "application/json")
         .header("Idempotency-Key", UUID.randomUUID().toString())
+        .header("Authorization", "Bearer " + TOKEN)
         .POST(
             HttpRequest.BodyPublishers.ofString(
                 "{\"lines\":[{\"sku\":\"" + SKU + "\",\"quantity\":1}]}"))
@@ -343,6 +395,7 @@ public class Bench {
                             + "/adjustments/"
                             + UUID.randomUUID()))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + OPERATOR_TOKEN)
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"change\":500000000}"))
                 .build(),
             HttpResponse.BodyHandlers.ofString());

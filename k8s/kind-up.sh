@@ -113,9 +113,9 @@ kc=(kubectl --context "kind-$cluster")
 
 # Docker Desktop reports a little less memory than it was given, hence the margin.
 read -r cpus memory < <(docker info --format '{{.NCPU}} {{.MemTotal}}')
-if [ "$cpus" -lt 4 ] || [ "$memory" -lt $((12 * 1024 * 1024 * 1024 - 512 * 1024 * 1024)) ]; then
+if [ "$cpus" -lt 4 ] || [ "$memory" -lt $((13 * 1024 * 1024 * 1024 - 512 * 1024 * 1024)) ]; then
   echo "warning: Docker has $cpus CPUs and $((memory / 1024 / 1024)) MiB; the laptop overlay needs" >&2
-  echo "         4 CPUs and 12 GiB, so some pods may stay Pending (raise Docker's resources)." >&2
+  echo "         4 CPUs and 13 GiB, so some pods may stay Pending (raise Docker's resources)." >&2
 fi
 
 echo "== metrics-server (for the HorizontalPodAutoscalers and kubectl top)"
@@ -130,7 +130,7 @@ fi
 "${kc[@]}" -n kube-system rollout status deployment/metrics-server --timeout=5m
 
 echo "== building the images (Jib, for the Docker engine's architecture)"
-modules=gateway,order-service,inventory-service,batch-jobs
+modules=auth-server,gateway,order-service,inventory-service,batch-jobs
 [ "$with_load_test" != 1 ] || modules="$modules,load-test"
 # The formatting check is skipped as in run-local.sh: a local edit should not block a deploy.
 ./mvnw -B -DskipTests -Dspotless.check.skip=true package jib:dockerBuild -pl "$modules" -am
@@ -169,8 +169,10 @@ cat <<EOF
 
 The shop runs on kind cluster $cluster (kubectl context kind-$cluster).
 
-  curl $gateway/api/inventory/items
-  curl -i -X POST $gateway/api/orders -H 'Content-Type: application/json' \\
+  kubectl -n shop port-forward service/auth-server 9000:9000 &   auth-server on 127.0.0.1:9000
+  token=\$(./shop-token.sh alice)                     a demo customer's access token (k8s/README.md, "Identity")
+  curl -H "Authorization: Bearer \$token" $gateway/api/inventory/items
+  curl -i -X POST $gateway/api/orders -H "Authorization: Bearer \$token" -H 'Content-Type: application/json' \\
        -H "Idempotency-Key: \$(uuidgen 2>/dev/null || cat /proc/sys/kernel/random/uuid)" -d '{"lines":[{"sku":"SKU-RED-MUG","quantity":1}]}'
 
   kubectl -n shop get hpa -w                          the autoscalers

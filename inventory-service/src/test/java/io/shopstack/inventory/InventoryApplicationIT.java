@@ -2,6 +2,7 @@ package io.shopstack.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shopstack.testsupport.TestIssuer;
 import io.shopstack.testsupport.TestPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,10 +30,12 @@ import org.springframework.test.context.DynamicPropertySource;
 class InventoryApplicationIT {
 
   static final HttpClient http = HttpClient.newHttpClient();
+  static final TestIssuer issuer = TestIssuer.start();
 
   @DynamicPropertySource
   static void database(DynamicPropertyRegistry registry) {
     TestPostgres.register(registry);
+    issuer.register(registry);
   }
 
   @LocalServerPort int port;
@@ -40,6 +43,7 @@ class InventoryApplicationIT {
   @AfterAll
   static void closeClient() {
     http.close();
+    issuer.close();
   }
 
   @Test
@@ -72,6 +76,10 @@ class InventoryApplicationIT {
         http.send(
             HttpRequest.newBuilder(uri("/internal/inventory/reservations"))
                 .header("Content-Type", "application/json")
+                .header(
+                    "Authorization",
+                    "Bearer "
+                        + issuer.service("order-service", "inventory:reserve", "inventory-service"))
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build(),
             HttpResponse.BodyHandlers.ofString());

@@ -106,6 +106,21 @@ class AutoscalingTest {
         .contains(timeline.replace(System.lineSeparator(), "\n"));
   }
 
+  @ParameterizedTest
+  @MethodSource("renders")
+  void everyAutoscalerIsReplayedOrNotDrivenForAReason(String render) {
+    List<String> targets =
+        Manifests.ofKind(withLoadTest(render), "HorizontalPodAutoscaler").stream()
+            .map(h -> Manifests.str(h, "spec", "scaleTargetRef", "name"))
+            .toList();
+    assertThat(targets)
+        .as("autoscalers of %s: each in LoadTestReplay.SERVICES or NOT_DRIVEN", render)
+        .allMatch(
+            t -> LoadTestReplay.SERVICES.contains(t) || LoadTestReplay.NOT_DRIVEN.containsKey(t))
+        .containsAll(LoadTestReplay.SERVICES)
+        .containsAll(LoadTestReplay.NOT_DRIVEN.keySet());
+  }
+
   @Test
   void theFiguresAreFromAnAgentAttachedRunWithDateAndMachine() {
     Figures figures = Figures.read();

@@ -283,18 +283,36 @@ final class Checks {
 
   /**
    * Every in-cluster address in a container's environment (a URL such as the JDBC URL, or a
-   * host:port such as the OAP collector) names a Service of this kustomization (or a pod of a
-   * StatefulSet through its headless Service) and one of that Service's ports.
+   * host:port such as the OAP collector), its own variables and those of the ConfigMaps it reads
+   * with envFrom (the shared auth ConfigMap's SHOP_AUTH_URL), names a Service of this kustomization
+   * (or a pod of a StatefulSet through its headless Service) and one of that Service's ports.
    */
   static List<String> addressesResolve(List<JsonObject> objects) {
     List<String> violations = new ArrayList<>();
     for (Workload w : workloads(objects)) {
       for (JsonObject container : w.allContainers()) {
+        // The ConfigMaps' variables first, then the container's own, as the kubelet sets them.
+        record Variable(String name, String value, String from) {}
+        List<Variable> variables = new ArrayList<>();
+        for (JsonObject envFrom : objects(container, "envFrom")) {
+          String configMap = str(envFrom, "configMapRef", "name");
+          find(objects, "ConfigMap", configMap)
+              .ifPresent(
+                  c ->
+                      stringMap(obj(c, "data"))
+                          .forEach(
+                              (name, value) ->
+                                  variables.add(
+                                      new Variable(
+                                          name, value, " (from ConfigMap " + configMap + ")"))));
+        }
         for (JsonObject env : objects(container, "env")) {
-          String value = str(env, "value");
-          if (value == null) {
-            continue;
+          if (str(env, "value") != null) {
+            variables.add(new Variable(str(env, "name"), str(env, "value"), ""));
           }
+        }
+        for (Variable variable : variables) {
+          String value = variable.value();
           Matcher m = URL.matcher(value);
           if (!m.matches()) {
             m = HOST_PORT.matcher(value);
@@ -309,9 +327,10 @@ final class Checks {
                     + ": container "
                     + str(container, "name")
                     + " env "
-                    + str(env, "name")
+                    + variable.name()
                     + "="
                     + value
+                    + variable.from()
                     + ": "
                     + problem);
           }

@@ -38,6 +38,7 @@ class CrossReferenceTest {
         "addresses/jdbc-url-unknown-host.yaml        | addresses       | host postgres-0.postgress is not a Service",
         "addresses/jdbc-url-wrong-port.yaml          | addresses       | Service postgres has no port 5433",
         "addresses/url-unknown-service.yaml          | addresses       | host order-service is not a Service",
+        "addresses/configmap-url-unknown-service.yaml | addresses      | env SHOP_AUTH_URL=http://auth-server:9000 (from ConfigMap auth): host auth-server is not a Service",
         "network-policies/selects-nothing.yaml       | networkPolicies | selects no pod template",
         "network-policies/egress-wrong-port.yaml     | networkPolicies | egress port 8081 is not a port of [Deployment/web]",
       })

@@ -35,6 +35,20 @@ final class LoadTestReplay {
   static final List<String> SERVICES = List.of("gateway", "order-service", "inventory-service");
 
   /**
+   * The autoscaled workloads that the load test does not drive, each with the reason: they are not
+   * replayed, and under the load test they stay at their minimum (CapacityTest counts them so).
+   * Every autoscaler of a render is in one of the two lists (AutoscalingTest), so a new one is
+   * classified on purpose.
+   */
+  static final Map<String, String> NOT_DRIVEN =
+      Map.of(
+          "auth-server",
+          "the Job logs its few demo users in once, before the run, and every shopper reuses their"
+              + " tokens; the services check tokens themselves against the JWK set they cache for"
+              + " minutes, and order-service reuses its client-credentials token until it expires:"
+              + " auth-server's CPU follows logins, not the shop's traffic");
+
+  /**
    * From a scale-up to the JVM's start: scheduling, the init container copying the agent, the
    * container's start. Not measured here (no cluster); a few seconds on a node with the images.
    */

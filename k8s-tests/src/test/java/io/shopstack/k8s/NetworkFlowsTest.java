@@ -38,6 +38,7 @@ class NetworkFlowsTest {
           "outside -> gateway:9090",
           "outside -> order-service:9090",
           "outside -> inventory-service:9090",
+          "outside -> auth-server:9090",
           "outside -> skywalking-oap:1234",
           "gateway -> order-service:8081",
           "gateway -> inventory-service:8082",
@@ -45,10 +46,17 @@ class NetworkFlowsTest {
           "batch-jobs -> order-service:8081",
           "order-service -> postgres:5432",
           "inventory-service -> postgres:5432",
+          // Every resource server fetches the JWK set; order-service and batch-jobs also get
+          // their client-credentials tokens there.
+          "gateway -> auth-server:9000",
+          "order-service -> auth-server:9000",
+          "inventory-service -> auth-server:9000",
+          "batch-jobs -> auth-server:9000",
           "gateway -> skywalking-oap:11800",
           "order-service -> skywalking-oap:11800",
           "inventory-service -> skywalking-oap:11800",
           "batch-jobs -> skywalking-oap:11800",
+          "auth-server -> skywalking-oap:11800",
           "skywalking-ui -> skywalking-oap:12800");
 
   @Test
@@ -66,7 +74,7 @@ class NetworkFlowsTest {
   }
 
   @Test
-  void theLoadTestJobReachesTheGatewayAndInventorysInternalApiOnly() {
+  void theLoadTestJobReachesTheGatewayInventorysInternalApiAndAuthServerOnly() {
     List<JsonObject> objects =
         Renders.render(Renders.withComponents(List.of("network-policies", "load-test")));
     Set<String> allowed = flows(objects);
@@ -74,10 +82,13 @@ class NetworkFlowsTest {
 
     Set<String> loadTest = new TreeSet<>(allowed);
     loadTest.removeIf(flow -> !flow.contains("load-test"));
-    // The restock goes to inventory-service's internal API (ShopSimulation.before).
+    // The restock goes to inventory-service's internal API (ShopSimulation.before), the demo
+    // users' logins to auth-server.
     assertThat(loadTest)
         .containsExactlyInAnyOrder(
-            "load-test -> gateway:8080", "load-test -> inventory-service:8082");
+            "load-test -> gateway:8080",
+            "load-test -> inventory-service:8082",
+            "load-test -> auth-server:9000");
     allowed.removeAll(loadTest);
     assertThat(allowed).isEqualTo(new TreeSet<>(NEEDED));
   }

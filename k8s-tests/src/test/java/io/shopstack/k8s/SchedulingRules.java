@@ -91,7 +91,13 @@ final class SchedulingRules {
     /** Every autoscaler at its minimum, plus one rolling update's surge pod. */
     IDLE_WITH_A_ROLLOUT,
     /** Every autoscaler at its maximum, the suspended CronJobs (a load test) running. */
-    SCALED_OUT
+    SCALED_OUT,
+    /**
+     * The load test running (the suspended CronJobs too): the autoscalers it drives at their
+     * maximum, those it does not drive ({@link LoadTestReplay#NOT_DRIVEN}, with the reason) at
+     * their minimum.
+     */
+    LOAD_TEST
   }
 
   /** The requests of the pods running under that load, against what the node can give to them. */
@@ -114,9 +120,14 @@ final class SchedulingRules {
         ? List.of()
         : List.of(
             "requests "
-                + (load == Load.SCALED_OUT
-                    ? "with every autoscaler at its maximum and the load test running"
-                    : "with every autoscaler at its minimum plus one surge pod")
+                + switch (load) {
+                  case SCALED_OUT ->
+                      "with every autoscaler at its maximum and the load test running";
+                  case LOAD_TEST ->
+                      "with the load test running and every autoscaler it drives at its maximum";
+                  case IDLE_WITH_A_ROLLOUT ->
+                      "with every autoscaler at its minimum plus one surge pod";
+                }
                 + ": "
                 + total
                 + "; the node ("
@@ -158,12 +169,17 @@ final class SchedulingRules {
                         && w.name().equals(str(h, "spec", "scaleTargetRef", "name")))
             .findFirst();
     if (hpa.isPresent()) {
-      String field = load == Load.SCALED_OUT ? "maxReplicas" : "minReplicas";
+      boolean atMaximum =
+          load == Load.SCALED_OUT
+              || (load == Load.LOAD_TEST && !LoadTestReplay.NOT_DRIVEN.containsKey(w.name()));
+      String field = atMaximum ? "maxReplicas" : "minReplicas";
       return Long.parseLong(Optional.ofNullable(str(hpa.get(), "spec", field)).orElse("1"));
     }
     return switch (w.kind()) {
       case "CronJob" ->
-          "true".equals(str(w.object(), "spec", "suspend")) && load != Load.SCALED_OUT ? 0 : 1;
+          "true".equals(str(w.object(), "spec", "suspend")) && load == Load.IDLE_WITH_A_ROLLOUT
+              ? 0
+              : 1;
       case "Job" ->
           Long.parseLong(Optional.ofNullable(str(w.object(), "spec", "parallelism")).orElse("1"));
       default ->

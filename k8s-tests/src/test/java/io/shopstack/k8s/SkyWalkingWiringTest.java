@@ -12,10 +12,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Layer 3, observability: every JVM pod of every render (the three services and the CronJob's pods)
- * gets the SkyWalking agent from the init container, reports under its own service name and points
- * at the OAP Service's gRPC port, as DESIGN.md prescribes. Broken fixtures show each missing piece
- * of that wiring being caught.
+ * Layer 3, observability: every JVM pod of every render (auth-server, the three services and the
+ * CronJob's pods) gets the SkyWalking agent from the init container, reports under its own service
+ * name and points at the OAP Service's gRPC port, as DESIGN.md prescribes. Broken fixtures show
+ * each missing piece of that wiring being caught.
  */
 class SkyWalkingWiringTest {
 
@@ -25,7 +25,7 @@ class SkyWalkingWiringTest {
   }
 
   @TestFactory
-  Stream<DynamicTest> theFourJvmWorkloadsCarryTheAgentUnderTheirOwnNames() {
+  Stream<DynamicTest> theFiveJvmWorkloadsCarryTheAgentUnderTheirOwnNames() {
     return Renders.all().entrySet().stream()
         .map(
             render ->
@@ -39,6 +39,7 @@ class SkyWalkingWiringTest {
                       assertThat(jvms)
                           .extracting(w -> w.kind() + "/" + w.name())
                           .containsExactlyInAnyOrder(
+                              "Deployment/auth-server",
                               "Deployment/gateway",
                               "Deployment/order-service",
                               "Deployment/inventory-service",
@@ -50,7 +51,7 @@ class SkyWalkingWiringTest {
                                       .isEqualTo(w.name()));
                       List<JsonObject> initContainers =
                           jvms.stream().flatMap(w -> w.initContainers().stream()).toList();
-                      assertThat(initContainers).hasSize(4);
+                      assertThat(initContainers).hasSize(5);
                       assertThat(initContainers.stream().map(c -> Manifests.str(c, "image")))
                           .as("one agent version everywhere")
                           .allMatch(

@@ -36,6 +36,10 @@ class StackContentTest {
   private static final List<String> SERVICES =
       List.of("gateway", "order-service", "inventory-service");
 
+  /** The Deployments with an autoscaler and a disruption budget: the services and auth-server. */
+  private static final List<String> AUTOSCALED =
+      List.of("auth-server", "gateway", "order-service", "inventory-service");
+
   private final List<JsonObject> base = Renders.all().get("k8s");
 
   @Test
@@ -71,18 +75,12 @@ class StackContentTest {
             .containsEntry(
                 "SPRING_DATASOURCE_URL",
                 "jdbc:postgresql://postgres-0.postgres:5432/" + databases.get(service));
-        JsonObject mount =
-            objects(app, "volumeMounts").stream()
-                .filter(m -> "/etc/shop/secrets".equals(str(m, "mountPath")))
-                .findFirst()
-                .orElseThrow();
+        // The database credentials, beside order-service's client secret (IdentityTest).
         String secretName =
-            objects(w.podSpec(), "volumes").stream()
-                .filter(v -> str(mount, "name").equals(str(v, "name")))
-                .map(v -> str(v, "secret", "secretName"))
+            IdentityTest.secretsMountedAt(w, IdentityTest.SECRETS).stream()
+                .filter(s -> s.startsWith(service + "-db-")) // generated, with the hash suffix
                 .findFirst()
                 .orElseThrow();
-        assertThat(secretName).startsWith(service + "-db-"); // generated, with the hash suffix
         JsonObject secret = find(base, "Secret", secretName).orElseThrow();
         assertThat(obj(secret, "data").keySet())
             .containsExactlyInAnyOrder("spring.datasource.username", "spring.datasource.password");
@@ -134,7 +132,9 @@ class StackContentTest {
   void theLaptopOverlayRunsOneSmallReplicaFromLocalImages() {
     List<JsonObject> laptop = Renders.all().get("overlays/laptop");
     assertThat(ofKind(laptop, "HorizontalPodAutoscaler"))
-        .hasSize(3)
+        .extracting(Manifests::name)
+        .containsExactlyInAnyOrder(AUTOSCALED.toArray(String[]::new));
+    assertThat(ofKind(laptop, "HorizontalPodAutoscaler"))
         .allSatisfy(h -> assertThat(str(h, "spec", "minReplicas")).isEqualTo("1"));
     for (Workload w : Manifests.workloads(laptop)) {
       if ("java".equals(w.podLabels().get(Checks.AGENT_LABEL))) {
@@ -151,13 +151,17 @@ class StackContentTest {
   void theProductionOverlayKeepsTwoReplicasAndTurnsOnEveryComponent() {
     List<JsonObject> production = Renders.all().get("overlays/production");
     assertThat(ofKind(production, "HorizontalPodAutoscaler"))
-        .hasSize(3)
+        .extracting(Manifests::name)
+        .containsExactlyInAnyOrder(AUTOSCALED.toArray(String[]::new));
+    assertThat(ofKind(production, "HorizontalPodAutoscaler"))
         .allSatisfy(
             h ->
                 assertThat(Integer.parseInt(str(h, "spec", "minReplicas")))
                     .isGreaterThanOrEqualTo(2));
     assertThat(ofKind(production, "PodDisruptionBudget"))
-        .hasSize(3)
+        .extracting(Manifests::name)
+        .containsExactlyInAnyOrder(AUTOSCALED.toArray(String[]::new));
+    assertThat(ofKind(production, "PodDisruptionBudget"))
         .allSatisfy(p -> assertThat(str(p, "spec", "minAvailable")).isEqualTo("1"));
     assertThat(find(production, "NetworkPolicy", "default-deny")).isPresent();
     assertThat(find(production, "Ingress", "gateway")).isPresent();

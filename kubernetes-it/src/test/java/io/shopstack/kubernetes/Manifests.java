@@ -1,6 +1,8 @@
 package io.shopstack.kubernetes;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -89,10 +91,20 @@ final class Manifests {
     return deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
   }
 
-  /** The app container's environment variables that have a plain value. */
+  /**
+   * The app container's environment: the variables of the ConfigMaps it takes whole ({@code
+   * envFrom}), then those with a plain value, which win as in a pod.
+   */
   Map<String, String> env(String deployment) {
     Map<String, String> env = new LinkedHashMap<>();
-    for (EnvVar var : app(deployment(deployment)).getEnv()) {
+    Container app = app(deployment(deployment));
+    for (EnvFromSource source : app.getEnvFrom()) {
+      if (source.getConfigMapRef() == null) {
+        throw new AssertionError(deployment + ": only ConfigMaps are expected in envFrom");
+      }
+      env.putAll(get(ConfigMap.class, source.getConfigMapRef().getName()).getData());
+    }
+    for (EnvVar var : app.getEnv()) {
       if (var.getValue() != null) {
         env.put(var.getName(), var.getValue());
       }
@@ -100,7 +112,10 @@ final class Manifests {
     return env;
   }
 
-  /** The Secret mounted into the app container at {@code mountPath}, with decoded values. */
+  /**
+   * The Secrets mounted into the app container at {@code mountPath} (one, or the sources of a
+   * projected volume), with decoded values.
+   */
   Map<String, String> secretMountedAt(String deployment, String mountPath) {
     Deployment d = deployment(deployment);
     VolumeMount mount =
@@ -113,14 +128,22 @@ final class Manifests {
             .filter(v -> v.getName().equals(mount.getName()))
             .findFirst()
             .orElseThrow();
-    Secret secret = get(Secret.class, volume.getSecret().getSecretName());
+    List<String> secrets =
+        volume.getSecret() != null
+            ? List.of(volume.getSecret().getSecretName())
+            : volume.getProjected().getSources().stream()
+                .map(source -> source.getSecret().getName())
+                .toList();
     Map<String, String> data = new LinkedHashMap<>();
-    secret
-        .getData()
-        .forEach(
-            (key, value) ->
-                data.put(
-                    key, new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8)));
+    for (String name : secrets) {
+      get(Secret.class, name)
+          .getData()
+          .forEach(
+              (key, value) ->
+                  data.put(
+                      key,
+                      new String(Base64.getMimeDecoder().decode(value), StandardCharsets.UTF_8)));
+    }
     return data;
   }
 

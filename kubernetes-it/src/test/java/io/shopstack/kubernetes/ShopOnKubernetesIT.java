@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.shopstack.testsupport.ShopLogin;
 import io.shopstack.testsupport.TestPostgres;
 import io.shopstack.testsupport.TestPostgres.Database;
 import java.io.IOException;
@@ -31,12 +32,17 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The gateway, order-service and two inventory-service pods run as the manifests of k8s/ describe
- * them: each JVM gets its Deployment's environment (cloud platform KUBERNETES, the ConfigMap
- * import), its ServiceAccount's identity and its Secret's keys as files, and talks to an API server
- * holding the rendered objects, with the test as endpoints controller. Requests through the gateway
- * then show discovery, load balancing and ConfigMap reload, and every API call each service made is
- * held against its Role.
+ * auth-server, the gateway, order-service and two inventory-service pods run as the manifests of
+ * k8s/ describe them: each JVM gets its Deployment's environment (cloud platform KUBERNETES, the
+ * ConfigMap import, the shared "auth" ConfigMap), its ServiceAccount's identity and its Secrets'
+ * keys as files (auth-server's demo signing key, users and clients included), and talks to an API
+ * server holding the rendered objects, with the test as endpoints controller. auth-server answers
+ * at its Service's name and port (http://auth-server:9000, resolved by the pods' hosts file as the
+ * cluster's DNS would), where the services fetch its JWK set and their own tokens; the test's
+ * customer logs in at another address, as through a port-forward, and the token is accepted all the
+ * same (the issuer is configured, not taken from the host). Requests through the gateway then show
+ * discovery, load balancing and ConfigMap reload, and every API call each service made is held
+ * against its Role.
  */
 class ShopOnKubernetesIT {
 
@@ -57,6 +63,13 @@ class ShopOnKubernetesIT {
   private static ServiceJvm inventoryB;
   private static ServiceJvm orderService;
   private static ServiceJvm gateway;
+  private static ServiceJvm authServer;
+  private static String customerToken;
+
+  /** auth-server's pod address; its Service's name resolves to it in every pod. */
+  private static final String AUTH_ADDRESS = "127.0.0.4";
+
+  @TempDir static Path dns;
 
   @BeforeAll
   static void deployTheShop() {
@@ -64,6 +77,7 @@ class ShopOnKubernetesIT {
     api = KubernetesApi.start();
     api.apply(manifests.objects());
 
+    authServer = authServerPod();
     Database inventory = database("inventory-service");
     orders = database("order-service");
     // Two replicas: two addresses, one port number, as two pods of a Deployment.
@@ -82,11 +96,57 @@ class ShopOnKubernetesIT {
     api.setEndpoints("order-service", List.of(orderService));
     gateway.awaitReady(START_UP);
     api.setEndpoints("gateway", List.of(gateway));
+    authServer.awaitReady(START_UP);
+    api.setEndpoints("auth-server", List.of(authServer));
+
+    // A customer of the demo Secret logs in at the pod's address, not at the Service's name.
+    customerToken =
+        new ShopLogin("http://" + AUTH_ADDRESS + ":" + authServer.port())
+            .login(
+                "alice",
+                manifests
+                    .secretMountedAt("auth-server", SECRETS_MOUNT)
+                    .get("shop.auth.users.alice.password"))
+            .value();
+  }
+
+  /**
+   * auth-server as its Deployment runs it, on the port of its Service (both 9000) at an address of
+   * its own, so that {@code SHOP_AUTH_URL} of the manifests, {@code http://auth-server:9000},
+   * reaches it from every pod.
+   */
+  private static ServiceJvm authServerPod() {
+    URI url = URI.create(manifests.env("auth-server").get("SHOP_AUTH_ISSUER"));
+    assertThat(url.getHost()).isEqualTo("auth-server");
+    assertThat(manifests.service("auth-server").getSpec().getPorts().getFirst().getPort())
+        .isEqualTo(url.getPort());
+    Path mount = secretFiles("auth-server", "auth-server");
+    Map<String, String> env = new HashMap<>(manifests.env("auth-server"));
+    env.remove("JAVA_TOOL_OPTIONS");
+    env.put("SHOP_SECRETS_DIRECTORY", mount.toString());
+    // No Kubernetes API identity: auth-server has no ServiceAccount token and makes no API calls.
+    return ServiceJvm.start(
+        "auth-server", "auth-server", AUTH_ADDRESS, url.getPort(), List.of(hostsFile()), env);
+  }
+
+  /**
+   * The cluster's DNS for these pods: a hosts file (the JDK's {@code jdk.net.hosts.file}) that
+   * resolves the Service name auth-server to its pod, and loopback names to loopback.
+   */
+  private static String hostsFile() {
+    Path hosts = dns.resolve("hosts");
+    try {
+      Files.writeString(hosts, AUTH_ADDRESS + " auth-server\n127.0.0.1 localhost\n::1 localhost\n");
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    return "-Djdk.net.hosts.file=" + hosts;
   }
 
   @AfterAll
   static void tearDown() throws Exception {
-    for (ServiceJvm jvm : new ServiceJvm[] {gateway, orderService, inventoryB, inventoryA}) {
+    for (ServiceJvm jvm :
+        new ServiceJvm[] {gateway, orderService, inventoryB, inventoryA, authServer}) {
       if (jvm != null) {
         jvm.close();
       }
@@ -106,6 +166,29 @@ class ShopOnKubernetesIT {
     assertThat(order.get("status").asString()).isEqualTo("CONFIRMED");
     assertThat(get("/api/orders/" + order.get("id").asString()).statusCode()).isEqualTo(200);
     assertThat(get("/api/inventory/items/SKU-RED-MUG").statusCode()).isEqualTo(200);
+  }
+
+  /**
+   * The customer's token was fetched at auth-server's pod address, yet names the configured issuer,
+   * which every service accepts; an order is CONFIRMED only if order-service got its own token from
+   * http://auth-server:9000 and inventory-service checked it against the JWK set there.
+   */
+  @Test
+  void tokensCarryTheConfiguredIssuerAndTheServicesFindAuthServerByItsServiceName()
+      throws Exception {
+    String payload =
+        new String(
+            java.util.Base64.getUrlDecoder().decode(customerToken.split("\\.")[1]),
+            java.nio.charset.StandardCharsets.UTF_8);
+    String issuer = manifests.env("auth-server").get("SHOP_AUTH_ISSUER");
+    assertThat(JSON.readTree(payload).get("iss").asString()).isEqualTo(issuer);
+    assertThat(issuer).doesNotContain(AUTH_ADDRESS);
+    assertThat(manifests.env("order-service").get("SHOP_AUTH_URL"))
+        .isEqualTo("http://auth-server:9000");
+
+    HttpResponse<String> placed = placeOrder(1);
+    assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
+    assertThat(JSON.readTree(placed.body()).get("customer").asString()).isEqualTo("alice");
   }
 
   @Test
@@ -173,6 +256,8 @@ class ShopOnKubernetesIT {
   void everyApiCallIsAllowedByTheCallersRoleAndEveryGrantIsUsed() throws Exception {
     assertThat(placeOrder(1).statusCode()).isEqualTo(201);
 
+    // auth-server has no token for the API (automountServiceAccountToken: false), so none of its
+    // calls could be authenticated: unauthenticatedRequests() below would show any.
     for (String deployment : List.of("gateway", "order-service", "inventory-service")) {
       String account = manifests.serviceAccount(deployment);
       List<ApiRequest> requests = api.requestsOf(account);
@@ -228,10 +313,18 @@ class ShopOnKubernetesIT {
    */
   private static ServiceJvm pod(
       String deployment, String name, String address, int port, Database database) {
+    return start(deployment, name, address, port, database, secretFiles(deployment, name));
+  }
+
+  /** The keys of the Secrets a Deployment mounts at /etc/shop/secrets, as files (the kubelet's). */
+  private static Path secretFiles(String deployment, String name) {
     Path mount = pods.resolve(name).resolve("secrets");
     try {
       Files.createDirectories(mount);
-      if (database != null) {
+      boolean mounts =
+          Manifests.app(manifests.deployment(deployment)).getVolumeMounts().stream()
+              .anyMatch(m -> SECRETS_MOUNT.equals(m.getMountPath()));
+      if (mounts) {
         for (var key : manifests.secretMountedAt(deployment, SECRETS_MOUNT).entrySet()) {
           Files.writeString(mount.resolve(key.getKey()), key.getValue());
         }
@@ -239,7 +332,7 @@ class ShopOnKubernetesIT {
     } catch (IOException e) {
       throw new AssertionError(e);
     }
-    return start(deployment, name, address, port, database, mount);
+    return mount;
   }
 
   /**
@@ -270,7 +363,10 @@ class ShopOnKubernetesIT {
   /** The pod's identity: its ServiceAccount, bound to its Role from the manifests. */
   private static List<String> jvmOptions(String deployment) {
     String account = manifests.serviceAccount(deployment);
-    return api.jvmOptions(account, manifests.roleOf(account));
+    List<String> options =
+        new java.util.ArrayList<>(api.jvmOptions(account, manifests.roleOf(account)));
+    options.add(hostsFile());
+    return options;
   }
 
   /**
@@ -323,7 +419,10 @@ class ShopOnKubernetesIT {
 
   private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return HTTP.send(
-        HttpRequest.newBuilder(gatewayUri(path)).timeout(Duration.ofSeconds(10)).build(),
+        HttpRequest.newBuilder(gatewayUri(path))
+            .timeout(Duration.ofSeconds(10))
+            .header("Authorization", "Bearer " + customerToken)
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -335,6 +434,7 @@ class ShopOnKubernetesIT {
             .timeout(Duration.ofSeconds(10))
             .header("Content-Type", "application/json")
             .header("Idempotency-Key", UUID.randomUUID().toString())
+            .header("Authorization", "Bearer " + customerToken)
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());

@@ -38,7 +38,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * settleSeconds} (default a quarter of the steady phase, at least 10), {@code soldOutPercent},
  * {@code p99Millis} (the assertion), {@code restock}, {@code inventoryUrl}
  * [LOAD_TEST_INVENTORY_URL]: an inventory-service instance, whose internal API (not routed by the
- * gateway) the restock uses.
+ * gateway) the restock uses; {@code authUrl} [LOAD_TEST_AUTH_URL], {@code customers}
+ * [LOAD_TEST_CUSTOMERS], {@code operator} [LOAD_TEST_OPERATOR] and {@code passwordsDir}
+ * [LOAD_TEST_PASSWORDS_DIR]: who the shoppers are and where their passwords are (files {@code
+ * shop.auth.users.<name>.password}, as auth-server's Secret holds them).
+ *
+ * <p>Shoppers log in the way a real client does ({@link Tokens}: the authorization-code grant with
+ * PKCE at auth-server) and send their access token with every request; a token serves until shortly
+ * before it expires, as a browser session would, so auth-server sees a few logins per run, not one
+ * per shopper.
  */
 public class ShopSimulation extends Simulation {
 
@@ -66,12 +74,19 @@ public class ShopSimulation extends Simulation {
   final int p99Millis = Integer.parseInt(setting("p99Millis", "1000"));
   final boolean restock = Boolean.parseBoolean(setting("restock", "true"));
   final String inventoryUrl = setting("inventoryUrl", "http://127.0.0.1:8082");
+  final List<String> customers = List.of(setting("customers", "alice,bob").split(","));
+  final Tokens tokens =
+      new Tokens(
+          setting("authUrl", "http://127.0.0.1:9000"),
+          Tokens.passwordsDirectory(setting("passwordsDir", null)));
+  final String operator = setting("operator", "oscar");
 
   /** Half of inventory's maximum stock: added when an item has less, so it never passes it. */
   static final int RESTOCK = 500_000_000;
 
   final HttpProtocolBuilder protocol =
       http.baseUrl(baseUrl)
+          .header("Authorization", "Bearer #{token}")
           .acceptHeader("application/json")
           .contentTypeHeader("application/json")
           .userAgentHeader("shop-load-test");
@@ -91,6 +106,10 @@ public class ShopSimulation extends Simulation {
           .exec(
               session ->
                   session
+                      .set(
+                          "token",
+                          tokens.of(
+                              customers.get(ThreadLocalRandom.current().nextInt(customers.size()))))
                       .set("sku", SKUS.get(ThreadLocalRandom.current().nextInt(SKUS.size())))
                       .set("quantity", 1 + ThreadLocalRandom.current().nextInt(3)))
           .exec(http("list items").get("/api/inventory/items").check(status().is(200)))
@@ -178,9 +197,12 @@ public class ShopSimulation extends Simulation {
     }
   }
 
-  private static String send(HttpClient client, String method, String url, String json)
+  private String send(HttpClient client, String method, String url, String json)
       throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+    // Stock administration is the operator's; the catalogue is public.
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Authorization", "Bearer " + tokens.of(operator));
     if (json != null) {
       request.header("Content-Type", "application/json");
     }

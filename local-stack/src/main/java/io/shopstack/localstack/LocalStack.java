@@ -32,15 +32,26 @@ import java.util.concurrent.TimeUnit;
 public final class LocalStack implements AutoCloseable {
 
   /** Where things listen; 0 picks a free port. */
-  public record Ports(int gateway, int order, int inventoryA, int inventoryB, int postgres) {
+  public record Ports(
+      int gateway, int order, int inventoryA, int inventoryB, int auth, int postgres) {
     public static Ports defaults() {
-      return new Ports(8080, 8081, 8082, 8083, 15432);
+      return new Ports(8080, 8081, 8082, 8083, 9000, 15432);
     }
 
     public static Ports free() {
-      return new Ports(0, 0, 0, 0, 0);
+      return new Ports(0, 0, 0, 0, 0, 0);
     }
   }
+
+  /**
+   * DEMO ACCOUNTS of auth-server (the same user names and demo passwords as the Kubernetes demo
+   * Secret auth-server-users): two customers and an operator.
+   */
+  public static final Map<String, String> DEMO_PASSWORDS =
+      Map.of(
+          "alice", "demo-only-alice-password",
+          "bob", "demo-only-bob-password",
+          "oscar", "demo-only-oscar-password");
 
   /**
    * A SkyWalking agent directory ({@code skywalking-agent.jar} and {@code config/agent.config}) to
@@ -64,6 +75,7 @@ public final class LocalStack implements AutoCloseable {
   public static final String INVENTORY_A = "inventory-service-a";
   public static final String INVENTORY_B = "inventory-service-b";
   public static final String BATCH = "batch-jobs";
+  public static final String AUTH = "auth-server";
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
   private static final Duration STOP_GRACE = Duration.ofSeconds(30);
@@ -72,6 +84,7 @@ public final class LocalStack implements AutoCloseable {
   private final Path logDir;
   private final Agent agent;
   private final Map<String, String> batchSettings;
+  private final Map<String, String> clientSecrets = new HashMap<>();
   private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
   private final List<ServiceProcess> batchRuns = new ArrayList<>();
   private EmbeddedPostgres postgres;
@@ -125,13 +138,16 @@ public final class LocalStack implements AutoCloseable {
             portOrFree(wanted.order()),
             portOrFree(wanted.inventoryA()),
             portOrFree(wanted.inventoryB()),
+            portOrFree(wanted.auth()),
             postgres.getPort());
+    writeSecrets();
 
     String inventoryUris =
         "--spring.cloud.discovery.client.simple.instances.inventory-service[0].uri=http://127.0.0.1:%d"
                 .formatted(ports.inventoryA())
             + " --spring.cloud.discovery.client.simple.instances.inventory-service[1].uri=http://127.0.0.1:%d"
                 .formatted(ports.inventoryB());
+    define(AUTH, "auth-server", ports.auth(), List.of());
     define(INVENTORY_A, "inventory-service", ports.inventoryA(), database("inventory"));
     define(INVENTORY_B, "inventory-service", ports.inventoryB(), database("inventory"));
     List<String> orderArgs = new ArrayList<>(database("orders"));
@@ -147,8 +163,9 @@ public final class LocalStack implements AutoCloseable {
     // loading, JIT, Spring's context): side by side on a laptop's few cores each takes three
     // times as long and the whole stack is no sooner ready (bench/run.sh measured 3.5 s for
     // inventory-a alone, 9-12 s for the next three started together). Inventory-a first also
-    // means only one instance runs the Flyway migrations of the database both share.
-    for (String name : List.of(INVENTORY_A, INVENTORY_B, ORDER, GATEWAY)) {
+    // means only one instance runs the Flyway migrations of the database both share; auth-server
+    // before them all, so that the first request finds its JWK set.
+    for (String name : List.of(AUTH, INVENTORY_A, INVENTORY_B, ORDER, GATEWAY)) {
       start(name);
     }
   }
@@ -189,6 +206,8 @@ public final class LocalStack implements AutoCloseable {
     args.add("--server.port=" + port);
     args.add("--management.server.address=127.0.0.1");
     args.add("--management.server.port=" + managementPort);
+    args.add("--shop.auth.url=" + authUrl());
+    args.add("--shop.secrets.directory=" + secretsOf(module));
     args.addAll(settings);
     services.put(
         name,
@@ -253,6 +272,8 @@ public final class LocalStack implements AutoCloseable {
   public int runBatch(String... extraArgs) throws IOException, InterruptedException {
     List<String> args = new ArrayList<>();
     args.add("--shop.batch.order-service-url=http://127.0.0.1:" + ports.order());
+    args.add("--shop.auth.url=" + authUrl());
+    args.add("--shop.secrets.directory=" + secretsOf("batch-jobs"));
     batchSettings.forEach((key, value) -> args.add("--" + key + "=" + value));
     args.addAll(List.of(extraArgs));
     ServiceProcess run;
@@ -309,6 +330,58 @@ public final class LocalStack implements AutoCloseable {
     return "http://127.0.0.1:" + ports.gateway();
   }
 
+  /** Where auth-server answers; also the issuer its tokens carry here. */
+  public String authUrl() {
+    return "http://127.0.0.1:" + ports.auth();
+  }
+
+  /**
+   * Secrets as the services read them in a cluster: files named after the property, one directory
+   * per service (what the Kubernetes Secrets mount at /etc/shop/secrets), never on a command line.
+   * auth-server's signing key is new on every run; the client secrets too (only the services need
+   * them); the people's passwords are the demo ones.
+   */
+  private void writeSecrets() throws IOException {
+    for (String client : List.of("order-service", "batch-jobs")) {
+      clientSecrets.put(client, DemoKeys.randomSecret());
+    }
+    Map<String, String> auth = new LinkedHashMap<>();
+    auth.put("shop.auth.signing-key", DemoKeys.rsaPrivateKeyPem());
+    DEMO_PASSWORDS.forEach(
+        (user, password) -> auth.put("shop.auth.users." + user + ".password", password));
+    clientSecrets.forEach(
+        (client, secret) -> auth.put("shop.auth.clients." + client + ".secret", secret));
+    writeSecretFiles("auth-server", auth);
+    for (String client : clientSecrets.keySet()) {
+      writeSecretFiles(client, Map.of("shop.auth.client-secret", clientSecrets.get(client)));
+    }
+    for (String module : List.of("gateway", "inventory-service")) {
+      writeSecretFiles(module, Map.of());
+    }
+  }
+
+  private void writeSecretFiles(String module, Map<String, String> files) throws IOException {
+    Path directory = secretsOf(module);
+    if (Files.exists(directory)) {
+      FileTrees.delete(directory);
+    }
+    Files.createDirectories(directory);
+    for (Map.Entry<String, String> file : files.entrySet()) {
+      Path path = directory.resolve(file.getKey());
+      Files.writeString(path, file.getValue());
+      DemoKeys.ownerOnly(path);
+    }
+  }
+
+  /** The file that holds one of a module's secrets (for tests that need auth-server's key). */
+  public Path secretFile(String module, String property) {
+    return secretsOf(module).resolve(property);
+  }
+
+  private Path secretsOf(String module) {
+    return logDir.resolve("secrets").resolve(module).toAbsolutePath();
+  }
+
   public String url(String name) {
     return "http://127.0.0.1:" + service(name).port();
   }
@@ -316,6 +389,11 @@ public final class LocalStack implements AutoCloseable {
   /** Where the named service's actuator answers (health, info, prometheus). */
   public String managementUrl(String name) {
     return "http://127.0.0.1:" + service(name).managementPort();
+  }
+
+  /** Where every run of the batch job writes its output. */
+  public Path batchLog() {
+    return logDir.resolve(BATCH + ".log");
   }
 
   public Path log(String name) {
@@ -442,6 +520,7 @@ public final class LocalStack implements AutoCloseable {
             defaults.order(),
             defaults.inventoryA(),
             defaults.inventoryB(),
+            defaults.auth(),
             defaults.postgres());
     Agent agent =
         env.containsKey("SKYWALKING_AGENT_DIR")
@@ -474,19 +553,29 @@ public final class LocalStack implements AutoCloseable {
 
         The shop is ready%s.
           gateway:            %s
+          auth-server:        %s (DEMO ACCOUNTS: customers alice and bob, operator oscar;
+                              password demo-only-<name>-password)
           order-service:      %s   inventory-service: %s and %s
-          actuator:           on each port + 1000 (e.g. %s/actuator/health)
+          actuator:           on each API port + 1000 (e.g. %s/actuator/health)
           PostgreSQL:         %s (user postgres, password postgres)
 
+        Log in as alice (authorization code with PKCE; the script asks for the password, or
+        takes it from SHOP_PASSWORD):
+          TOKEN=$(SHOP_PASSWORD=demo-only-alice-password ./shop-token.sh alice)
         Place an order:
-          curl -i -X POST %s/api/orders -H 'Content-Type: application/json' \\
+          curl -i -X POST %s/api/orders -H "Authorization: Bearer $TOKEN" \\
+               -H 'Content-Type: application/json' \\
                -H "Idempotency-Key: $(uuidgen 2>/dev/null || cat /proc/sys/kernel/random/uuid)" \\
                -d '{"lines":[{"sku":"SKU-RED-MUG","quantity":1}]}'
-        List the catalogue:
+        List my orders:
+          curl -H "Authorization: Bearer $TOKEN" %s/api/orders
+        List the catalogue (public):
           curl %s/api/inventory/items
-        Add stock (inventory's internal API, not routed by the gateway; repeating it changes nothing):
-          curl -i -X PUT %s/internal/inventory/items/SKU-RED-MUG/adjustments/$(cat /proc/sys/kernel/random/uuid) \
-               -H 'Content-Type: application/json' -d '{"change":10}'
+        Add stock, as the operator (inventory's internal API, not routed by the gateway;
+        repeating it changes nothing):
+          OPERATOR=$(SHOP_PASSWORD=demo-only-oscar-password ./shop-token.sh oscar)
+          curl -i -X PUT %s/internal/inventory/items/SKU-RED-MUG/adjustments/$(cat /proc/sys/kernel/random/uuid) \\
+               -H "Authorization: Bearer $OPERATOR" -H 'Content-Type: application/json' -d '{"change":10}'
 
         The batch job runs every %d s. Ctrl-C stops everything.
         %s
@@ -495,11 +584,13 @@ public final class LocalStack implements AutoCloseable {
             ? ""
             : " (SkyWalking agent attached, reporting to " + agent.backendServices() + ")",
         gateway,
+        stack.authUrl(),
         stack.url(ORDER),
         stack.url(INVENTORY_A),
         stack.url(INVENTORY_B),
         stack.managementUrl(GATEWAY),
         stack.jdbcUrlOf("orders").replace("/orders", ""),
+        gateway,
         gateway,
         gateway,
         stack.url(INVENTORY_A),

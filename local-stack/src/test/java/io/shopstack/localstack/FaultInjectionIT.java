@@ -40,7 +40,7 @@ class FaultInjectionIT {
             LocalStack.Ports.free(),
             null,
             Map.of("shop.batch.reconcile-after", "0s"));
-    shop = new ShopClient(stack.gatewayUrl(), stack.url(LocalStack.INVENTORY_B));
+    shop = ShopClient.of(stack, "alice");
     toInventory =
         new TcpProxy(
             "127.0.0.1", Integer.parseInt(stack.url(LocalStack.INVENTORY_A).replaceAll(".*:", "")));

@@ -1,5 +1,6 @@
 package io.shopstack.localstack;
 
+import io.shopstack.testsupport.ShopLogin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -8,10 +9,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A small HTTP client for the shop's API, answering status, headers and parsed JSON. */
+/**
+ * A small HTTP client for the shop's API, answering status, headers and parsed JSON. A client of
+ * {@link #of} is a logged-in customer (authorization code with PKCE against the stack's real
+ * auth-server, renewed before the token expires); its {@link #inventory()} is the operator oscar.
+ */
 final class ShopClient {
 
   record Answer(int status, HttpResponse<String> raw, JsonNode json) {
@@ -30,27 +36,65 @@ final class ShopClient {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final String baseUrl;
   private final String inventoryUrl;
+  private final Supplier<String> token;
+  private final Supplier<String> operatorToken;
 
-  /** A customer's client of the gateway at {@code baseUrl}, without stock administration. */
+  /** A client without a token (the actuator, or what anyone may do). */
   ShopClient(String baseUrl) {
-    this(baseUrl, null);
+    this(baseUrl, null, () -> null, () -> null);
   }
 
   /**
    * @param inventoryUrl an inventory-service instance, for what only operators and order-service
    *     may do (its {@code /internal/} API, which the gateway does not route)
+   * @param token the bearer token of every request (null for none)
+   * @param operatorToken the bearer token of {@link #inventory()}'s requests
    */
-  ShopClient(String baseUrl, String inventoryUrl) {
+  private ShopClient(
+      String baseUrl, String inventoryUrl, Supplier<String> token, Supplier<String> operatorToken) {
     this.baseUrl = baseUrl;
     this.inventoryUrl = inventoryUrl;
+    this.token = token;
+    this.operatorToken = operatorToken;
   }
 
-  /** The same client, talking to inventory-service's internal API. */
+  /**
+   * The demo customer {@code user} on the stack's gateway, logged in through its auth-server; stock
+   * administration (inventory-service instance B) as the demo operator oscar.
+   */
+  static ShopClient of(LocalStack stack, String user) {
+    ShopLogin login = new ShopLogin(stack.authUrl());
+    return new ShopClient(
+        stack.gatewayUrl(),
+        stack.url(LocalStack.INVENTORY_B),
+        session(login, user),
+        session(login, "oscar"));
+  }
+
+  /** A bearer token of the demo user, logged in again when it has less than 2 minutes left. */
+  static Supplier<String> session(ShopLogin login, String user) {
+    ShopLogin.AccessToken[] current = {null};
+    return () -> {
+      synchronized (current) {
+        if (current[0] == null || !current[0].validFor(Duration.ofMinutes(2))) {
+          current[0] = login.login(user, LocalStack.DEMO_PASSWORDS.get(user));
+        }
+        return current[0].value();
+      }
+    };
+  }
+
+  /** The same addresses with another bearer token (null for none). */
+  ShopClient withToken(String bearer) {
+    return new ShopClient(baseUrl, inventoryUrl, () -> bearer, operatorToken);
+  }
+
+  /** The same client, talking to inventory-service's internal API as the operator. */
   ShopClient inventory() {
     if (inventoryUrl == null) {
       throw new IllegalStateException("This client has no inventory-service URL");
     }
-    return new ShopClient(inventoryUrl);
+    return new ShopClient(inventoryUrl, null, operatorToken, operatorToken);
   }
 
   Answer placeOrder(String idempotencyKey, String body) {
@@ -145,7 +189,13 @@ final class ShopClient {
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
+    String bearer = token.get();
+    if (bearer != null) {
+      request.header("Authorization", "Bearer " + bearer);
+    }
+    return request;
   }
 
   private Answer send(HttpRequest request) {

@@ -41,7 +41,7 @@ class StackIT {
             LocalStack.Ports.free(),
             null,
             Map.of("shop.batch.reconcile-after", "0s"));
-    shop = new ShopClient(stack.gatewayUrl(), stack.url(LocalStack.INVENTORY_B));
+    shop = ShopClient.of(stack, "alice");
   }
 
   /** Whatever the scenario did, orders and stock still agree (see Invariants). */

@@ -127,7 +127,13 @@ class StartupCacheIT {
     options.addAll(cacheOptions);
     options.add("-Dspring.context.exit=onRefresh");
     Process process =
-        new ProcessBuilder(ServiceProcess.javaCommand(options, cache.applicationJar(), List.of()))
+        new ProcessBuilder(
+                ServiceProcess.javaCommand(
+                    options,
+                    cache.applicationJar(),
+                    // The job needs a client secret to start; this run stops after the context's
+                    // refresh, before it would fetch a token with it.
+                    List.of("--shop.auth.client-secret=unused-the-run-stops-after-refresh")))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();

@@ -46,6 +46,7 @@ class TracingIT {
   /** Service name to the instance names LocalStack gives its JVMs. */
   private static final Map<String, List<String>> INSTANCES =
       Map.of(
+          "auth-server", List.of(LocalStack.AUTH),
           "gateway", List.of(LocalStack.GATEWAY),
           "order-service", List.of(LocalStack.ORDER),
           "inventory-service", List.of(LocalStack.INVENTORY_A, LocalStack.INVENTORY_B),
@@ -104,7 +105,7 @@ class TracingIT {
         agentDir,
         Duration.ofNanos(System.nanoTime() - started).toSeconds(),
         collector != null ? "the in-test collector" : backend);
-    shop = new ShopClient(stack.gatewayUrl(), stack.url(LocalStack.INVENTORY_B));
+    shop = ShopClient.of(stack, "alice");
   }
 
   /** Whatever the scenario did, orders and stock still agree (see Invariants). */
@@ -169,9 +170,9 @@ class TracingIT {
                                                     pid ->
                                                         assertThat(pid).matches("[1-9][0-9]*"))))));
     assertThat(collector.services()).containsExactlyInAnyOrderElementsOf(INSTANCES.keySet());
-    // Five JVMs, five processes: no two instances share a name or a pid.
+    // Six JVMs, six processes: no two instances share a name or a pid.
     assertThat(collector.instances())
-        .hasSize(5)
+        .hasSize(INSTANCES.values().stream().mapToInt(List::size).sum())
         .extracting(i -> i.properties().get("Process No."))
         .doesNotHaveDuplicates();
     // The agent reports its start, with the JVM's options, for every service.

@@ -5,11 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.jayway.jsonpath.JsonPath;
 import io.shopstack.testsupport.TcpProxy;
+import io.shopstack.testsupport.TestIssuer;
 import io.shopstack.testsupport.TestPostgres;
 import java.net.URI;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
@@ -36,6 +38,9 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 class DatabaseOutageIT {
 
   private static final FakeInventory inventory = FakeInventory.start();
+  private static final TestIssuer issuer =
+      TestIssuer.start()
+          .acceptClient("order-service", "secret", "inventory:reserve", "inventory-service");
   private static TcpProxy database;
 
   @DynamicPropertySource
@@ -48,6 +53,8 @@ class DatabaseOutageIT {
         () -> "jdbc:postgresql://127.0.0.1:%d%s".formatted(database.port(), url.getPath()));
     registry.add("spring.datasource.username", db::username);
     registry.add("spring.datasource.password", db::password);
+    issuer.register(registry);
+    registry.add("shop.auth.client-secret", () -> "secret");
     registry.add(
         "spring.cloud.discovery.client.simple.instances.inventory-service[0].uri",
         () -> inventory.uri().toString());
@@ -57,9 +64,20 @@ class DatabaseOutageIT {
   static void stop() {
     database.close();
     inventory.stop();
+    issuer.close();
   }
 
-  @Autowired RestTestClient http;
+  @Autowired RestTestClient anonymous;
+  private RestTestClient http;
+
+  @BeforeEach
+  void asAlice() {
+    http =
+        anonymous
+            .mutate()
+            .defaultHeader("Authorization", "Bearer " + issuer.customer("alice"))
+            .build();
+  }
 
   @Test
   void anUnreachableDatabaseGives503AndNotReadyThenRecoversByItself() {

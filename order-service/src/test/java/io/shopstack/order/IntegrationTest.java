@@ -2,6 +2,7 @@ package io.shopstack.order;
 
 import com.jayway.jsonpath.JsonPath;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.shopstack.testsupport.TestIssuer;
 import io.shopstack.testsupport.TestPostgres;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -17,9 +19,11 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 
 /**
  * The whole order-service on a random loopback port with a real PostgreSQL and a {@link
- * FakeInventory} found through the simple discovery client. Subclasses share one application
- * context, one database and one fake, so each test resets the fake and the circuit breaker and uses
- * its own idempotency keys.
+ * FakeInventory} found through the simple discovery client, and a {@link TestIssuer} in place of
+ * auth-server (its JWK set, and the token endpoint that gives order-service its own token for
+ * inventory). Subclasses share one application context, one database and one fake, so each test
+ * resets the fake and the circuit breaker and uses its own idempotency keys. {@link #http} is the
+ * customer alice, {@link #batch} the batch job.
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -35,18 +39,46 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 public abstract class IntegrationTest {
 
   protected static final FakeInventory inventory = FakeInventory.start();
+  protected static final String CLIENT_SECRET = "test-order-service-secret";
+  protected static final TestIssuer issuer =
+      TestIssuer.start()
+          .acceptClient("order-service", CLIENT_SECRET, "inventory:reserve", "inventory-service");
 
   @DynamicPropertySource
   static void environment(DynamicPropertyRegistry registry) {
     TestPostgres.register(registry);
+    issuer.register(registry);
+    registry.add("shop.auth.client-secret", () -> CLIENT_SECRET);
     registry.add(
         "spring.cloud.discovery.client.simple.instances.inventory-service[0].uri",
         () -> inventory.uri().toString());
   }
 
-  @Autowired protected RestTestClient http;
+  @Autowired private RestTestClient anonymous;
   @Autowired protected JdbcClient jdbc;
   @Autowired protected CircuitBreakerRegistry breakers;
+
+  /** The customer alice (scope orders). */
+  protected RestTestClient http;
+
+  /** The batch job (its machine token: scope orders:settle, for order-service). */
+  protected RestTestClient batch;
+
+  @BeforeEach
+  void clients() {
+    http = as(issuer.customer("alice"));
+    batch = as(issuer.service("batch-jobs", "orders:settle", "order-service"));
+  }
+
+  /** A client of order-service that sends this bearer token. */
+  protected RestTestClient as(String token) {
+    return anonymous.mutate().defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token).build();
+  }
+
+  /** A client of order-service without a token. */
+  protected RestTestClient anonymous() {
+    return anonymous;
+  }
 
   @BeforeEach
   void resetInventory() {

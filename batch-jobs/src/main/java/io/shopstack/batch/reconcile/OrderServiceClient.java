@@ -1,5 +1,6 @@
 package io.shopstack.batch.reconcile;
 
+import io.shopstack.defaults.client.ServiceCredentials;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -7,14 +8,22 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 
-/** order-service's internal API (docs/services.md), with the timeouts of spring.http.clients. */
+/**
+ * order-service's internal API (docs/services.md), with the timeouts of spring.http.clients, as the
+ * batch job itself (its client-credentials token, scope {@code orders:settle}).
+ */
 @Component
 class OrderServiceClient {
 
   private final RestClient http;
 
-  OrderServiceClient(RestClient.Builder builder, BatchProperties properties) {
-    this.http = builder.baseUrl(properties.orderServiceUrl().toString()).build();
+  OrderServiceClient(
+      RestClient.Builder builder, BatchProperties properties, ServiceCredentials credentials) {
+    this.http =
+        builder
+            .baseUrl(properties.orderServiceUrl().toString())
+            .requestInterceptor(credentials)
+            .build();
   }
 
   /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.shopstack.batch.BatchApplication;
+import io.shopstack.testsupport.TestIssuer;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -27,6 +28,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 class OrderServiceContractIT {
 
   private WireMockServer orderService;
+  private final TestIssuer issuer =
+      TestIssuer.start().acceptClient("batch-jobs", "secret", "orders:settle", "order-service");
 
   @BeforeEach
   void serveTheContract() {
@@ -42,6 +45,7 @@ class OrderServiceContractIT {
   @AfterEach
   void stop() {
     orderService.stop();
+    issuer.close();
   }
 
   @Test
@@ -52,6 +56,8 @@ class OrderServiceContractIT {
                 BatchApplication.class,
                 "--shop.batch.order-service-url=http://127.0.0.1:" + orderService.port(),
                 "--shop.batch.page-size=4",
+                "--shop.auth.url=" + issuer.url(),
+                "--shop.auth.client-secret=secret",
                 "--spring.main.banner-mode=off"));
 
     assertThat(orderService.findAllUnmatchedRequests())

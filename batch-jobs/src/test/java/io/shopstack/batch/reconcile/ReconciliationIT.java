@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.shopstack.batch.BatchApplication;
 import io.shopstack.batch.reconcile.FakeOrderService.Answer;
 import io.shopstack.batch.reconcile.Order.Status;
+import io.shopstack.testsupport.TestIssuer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,11 +26,15 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 @ExtendWith(OutputCaptureExtension.class)
 class ReconciliationIT {
 
+  static final String SECRET = "test-batch-secret";
   final FakeOrderService orderService = FakeOrderService.start();
+  final TestIssuer issuer =
+      TestIssuer.start().acceptClient("batch-jobs", SECRET, "orders:settle", "order-service");
 
   @AfterEach
   void stopOrderService() {
     orderService.close();
+    issuer.close();
   }
 
   @Test
@@ -185,10 +190,31 @@ class ReconciliationIT {
     assertThat(output).contains("confirmed=3").contains("moreDue=true exitCode=2");
   }
 
+  @Test
+  void aRefusedClientSecretStopsTheRunWithExitOneWithoutShowingTheSecret(CapturedOutput output) {
+    orderService.addPending(Duration.ofMinutes(5));
+
+    assertThat(runBatch("--shop.auth.client-secret=not-the-secret")).isEqualTo(1);
+    assertThat(output).contains("Reconciliation stopped").doesNotContain("not-the-secret");
+    assertThat(issuer.tokensIssued()).isZero();
+  }
+
+  @Test
+  void oneTokenServesTheWholeRun() {
+    for (int i = 0; i < 5; i++) {
+      orderService.addPending(Duration.ofMinutes(5));
+    }
+
+    assertThat(runBatch("--shop.batch.page-size=2")).isZero();
+    assertThat(issuer.tokensIssued()).isOne();
+  }
+
   /** Runs the job as its main method does, without the final System.exit. */
   private int runBatch(String... settings) {
     List<String> args = new ArrayList<>();
     args.add("--shop.batch.order-service-url=" + orderService.uri());
+    args.add("--shop.auth.url=" + issuer.url());
+    args.add("--shop.auth.client-secret=" + SECRET);
     args.add("--spring.main.banner-mode=off");
     args.addAll(List.of(settings));
     return SpringApplication.exit(

@@ -18,9 +18,10 @@ import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.ServerResponse;
 
 /**
- * The only routes of the gateway: each service's public API prefix goes, unchanged, to an instance
- * of that service chosen by Spring Cloud LoadBalancer from discovery. Nothing else is routed, so
- * the services' {@code /internal/**} and {@code /actuator/**} stay unreachable from outside.
+ * The only routes of the gateway: each service's public API prefix (and order-service's operator
+ * API, {@code /api/admin/orders}) goes, unchanged, to an instance of that service chosen by Spring
+ * Cloud LoadBalancer from discovery. Nothing else is routed, so the services' {@code /internal/**}
+ * and {@code /actuator/**} stay unreachable from outside.
  *
  * <p>The routes are Java rather than {@code spring.cloud.gateway.server.webmvc.routes} properties
  * (which do accept {@code lb://} URIs) because each route wraps the load balancer in a filter of
@@ -35,6 +36,12 @@ class ServiceRoutes {
     return proxy("/api/orders/**", "order-service", problems);
   }
 
+  /** What only operators may do (the gateway and order-service both check the role). */
+  @Bean
+  RouterFunction<ServerResponse> orderAdministrationRoute(ProblemWriter problems) {
+    return proxy("order-administration", "/api/admin/orders/**", "order-service", problems);
+  }
+
   @Bean
   RouterFunction<ServerResponse> inventoryServiceRoute(ProblemWriter problems) {
     return proxy("/api/inventory/**", "inventory-service", problems);
@@ -42,7 +49,12 @@ class ServiceRoutes {
 
   private static RouterFunction<ServerResponse> proxy(
       String pattern, String serviceId, ProblemWriter problems) {
-    return route(serviceId)
+    return proxy(serviceId, pattern, serviceId, problems);
+  }
+
+  private static RouterFunction<ServerResponse> proxy(
+      String id, String pattern, String serviceId, ProblemWriter problems) {
+    return route(id)
         .route(path(pattern), http())
         // The first filter is the outermost: it also sees "no instance" from lb(). (onError()
         // would not: the builder puts error handlers inside all filters.)

@@ -2,6 +2,7 @@ package io.shopstack.gateway.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shopstack.testsupport.TestIssuer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,12 +31,14 @@ class DownstreamFailureIT {
   static final String stoppedOrderService = stoppedServiceUri();
 
   static final HttpClient http = HttpClient.newHttpClient();
+  static final TestIssuer issuer = TestIssuer.start();
   static final JsonMapper json = JsonMapper.builder().build();
 
   @LocalServerPort int port;
 
   @DynamicPropertySource
   static void discovery(DynamicPropertyRegistry registry) {
+    issuer.register(registry);
     registry.add(
         "spring.cloud.discovery.client.simple.instances.order-service[0].uri",
         () -> stoppedOrderService);
@@ -75,7 +78,9 @@ class DownstreamFailureIT {
 
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("Authorization", "Bearer " + issuer.customer("alice"))
+            .build(),
         BodyHandlers.ofString());
   }
 

@@ -2,6 +2,7 @@ package io.shopstack.gateway.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shopstack.testsupport.TestIssuer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,11 +37,13 @@ class DroppedRequestIT {
   static final FakeService droppingInventory = FakeService.start("inventory-service");
   static final FakeService answeringInventory = FakeService.start("inventory-service");
   static final HttpClient http = HttpClient.newHttpClient();
+  static final TestIssuer issuer = TestIssuer.start();
 
   @LocalServerPort int port;
 
   @DynamicPropertySource
   static void discovery(DynamicPropertyRegistry registry) {
+    issuer.register(registry);
     dropping.dropAfterReading();
     registry.add(
         "spring.cloud.discovery.client.simple.instances.order-service[0].uri", dropping::uri);
@@ -57,6 +60,7 @@ class DroppedRequestIT {
 
   @AfterAll
   static void stop() {
+    issuer.close();
     dropping.close();
     answering.close();
     droppingInventory.close();
@@ -96,6 +100,7 @@ class DroppedRequestIT {
           http.send(
               HttpRequest.newBuilder(
                       URI.create("http://127.0.0.1:" + port + "/api/orders/42/cancel"))
+                  .header("Authorization", "Bearer " + issuer.customer("alice"))
                   .POST(BodyPublishers.noBody())
                   .build(),
               BodyHandlers.ofString()));

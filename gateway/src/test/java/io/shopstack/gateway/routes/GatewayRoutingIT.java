@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.entry;
 
 import io.shopstack.gateway.routes.FakeService.Answer;
 import io.shopstack.gateway.routes.FakeService.Received;
+import io.shopstack.testsupport.TestIssuer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -54,12 +55,18 @@ class GatewayRoutingIT {
   static final FakeService inventoryB = FakeService.start("inventory-service-b");
 
   static final HttpClient http = HttpClient.newHttpClient();
+  static final TestIssuer issuer = TestIssuer.start();
+
+  /** A shopper's token, valid for the whole run: every routed request carries it. */
+  static final String TOKEN = issuer.customer("alice");
+
   static final JsonMapper json = JsonMapper.builder().build();
 
   @LocalServerPort int port;
 
   @DynamicPropertySource
   static void discovery(DynamicPropertyRegistry registry) {
+    issuer.register(registry);
     String prefix = "spring.cloud.discovery.client.simple.instances.";
     registry.add(prefix + "order-service[0].uri", orders::uri);
     registry.add(prefix + "inventory-service[0].uri", inventoryA::uri);
@@ -73,6 +80,7 @@ class GatewayRoutingIT {
 
   @AfterAll
   static void stopServices() {
+    issuer.close();
     allServices().forEach(FakeService::close);
   }
 
@@ -371,7 +379,8 @@ class GatewayRoutingIT {
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .header("Authorization", "Bearer " + TOKEN);
   }
 
   private static HttpResponse<String> send(HttpRequest.Builder request)

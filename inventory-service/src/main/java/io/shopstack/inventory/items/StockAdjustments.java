@@ -13,7 +13,7 @@ import org.springframework.web.ErrorResponseException;
  * lost the answer) finds the record and changes nothing.
  */
 @Component
-class StockAdjustments {
+public class StockAdjustments {
 
   private final ItemRepository items;
   private final TransactionTemplate transaction;

@@ -3,6 +3,7 @@ package io.shopstack.inventory.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopstack.testsupport.RecordedInteraction;
+import io.shopstack.testsupport.TestIssuer;
 import io.shopstack.testsupport.TestPostgres;
 import java.io.IOException;
 import java.net.URI;
@@ -39,9 +40,12 @@ class ReservationContractIT {
   static final HttpClient http = HttpClient.newHttpClient();
   private static final JsonMapper json = JsonMapper.builder().build();
 
+  static final TestIssuer issuer = TestIssuer.start();
+
   @DynamicPropertySource
   static void database(DynamicPropertyRegistry registry) {
     TestPostgres.register(registry);
+    issuer.register(registry);
   }
 
   @LocalServerPort int port;
@@ -49,6 +53,7 @@ class ReservationContractIT {
   @AfterAll
   static void closeClient() {
     http.close();
+    issuer.close();
   }
 
   /** Every provider state the recordings name, and how to bring it about. */
@@ -122,6 +127,14 @@ class ReservationContractIT {
     if (body != null) {
       request.header("Content-Type", "application/json");
     }
+    // Provider states are set up as an operator would (stock administration); the recorded
+    // requests are order-service's, with its own token.
+    request.header(
+        "Authorization",
+        "Bearer "
+            + (path.startsWith("/internal/inventory/items")
+                ? issuer.operator("oscar")
+                : issuer.service("order-service", "inventory:reserve", "inventory-service")));
     try {
       HttpResponse<String> response =
           http.send(

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.verifyNoInteractions;
 
+import io.shopstack.inventory.SliceSecurity;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
@@ -22,6 +24,7 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
  * repository.
  */
 @WebMvcTest({ItemController.class, InternalItemController.class})
+@Import(SliceSecurity.class)
 class ItemControllerTest {
 
   private static final UUID ADJUSTMENT = UUID.fromString("7d9f4c1e-2b5a-4c3d-9e8f-0a1b2c3d4e5f");

@@ -6,6 +6,7 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.verifyNoInteractions;
 
+import io.shopstack.inventory.SliceSecurity;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -14,6 +15,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
@@ -25,6 +27,7 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
  * reservation rule.
  */
 @WebMvcTest(ReservationController.class)
+@Import(SliceSecurity.class)
 class ReservationControllerTest {
 
   static final UUID ORDER = UUID.fromString("7d9f8a52-3c1e-4b8e-9a43-1f2d3c4b5a69");

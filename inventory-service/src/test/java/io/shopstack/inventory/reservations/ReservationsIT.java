@@ -3,6 +3,7 @@ package io.shopstack.inventory.reservations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.shopstack.inventory.SliceSecurity;
 import io.shopstack.testsupport.TestPostgres;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -23,10 +25,11 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
  * Reservations through the HTTP API on a real PostgreSQL: all lines or none, a repeat answers the
  * first outcome without reserving again, a release gives stock back exactly once, and a release
  * that comes before the reservation makes the late reservation reserve nothing. Each test works on
- * items of its own.
+ * items of its own. Requests carry a token that may do everything here (SliceSecurity).
  */
 @SpringBootTest
 @AutoConfigureMockMvc
+@Import(SliceSecurity.class)
 class ReservationsIT {
 
   static final String PROBLEMS = "https://shop.example/problems/";

@@ -1,5 +1,6 @@
 package io.shopstack.order.inventory;
 
+import io.shopstack.defaults.client.ServiceCredentials;
 import java.net.http.HttpClient;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
@@ -17,7 +18,9 @@ import org.springframework.web.client.RestClient;
  * <p>Built on what Boot gives its own {@code RestClient.Builder}: the {@code RestClientCustomizer}s
  * (metrics and traces, service-defaults' tolerant reading of answers) and the {@code
  * spring.http.clients.*} settings, with the timeouts of {@link InventoryProperties}, on the JDK's
- * client over HTTP/1.1.
+ * client over HTTP/1.1. Every call carries order-service's own access token (client credentials,
+ * scope {@code inventory:reserve}): inventory-service accepts reservations only from a caller that
+ * has it.
  */
 @Configuration(proxyBeanMethods = false)
 class InventoryClientConfiguration {
@@ -27,7 +30,8 @@ class InventoryClientConfiguration {
   RestClient.Builder inventoryRestClientBuilder(
       RestClientBuilderConfigurer boot,
       HttpClientSettings settings,
-      InventoryProperties properties) {
+      InventoryProperties properties,
+      ServiceCredentials credentials) {
     HttpClientSettings inventory =
         settings.withTimeouts(properties.connectTimeout(), properties.readTimeout());
     return boot.configure(RestClient.builder())
@@ -35,6 +39,7 @@ class InventoryClientConfiguration {
             ClientHttpRequestFactoryBuilder.jdk()
                 .withHttpClientCustomizer(http -> http.version(HttpClient.Version.HTTP_1_1))
                 .build(inventory))
+        .requestInterceptor(credentials)
         .baseUrl("http://inventory-service");
   }
 }

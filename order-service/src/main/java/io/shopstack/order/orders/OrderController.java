@@ -12,6 +12,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -21,7 +23,11 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The public order API, routed by the gateway. */
+/**
+ * The public order API, routed by the gateway: what a customer may do with their own orders. The
+ * customer is the subject of the access token; another customer's order is a 404, and idempotency
+ * keys are each customer's own.
+ */
 @RestController
 @RequestMapping("/api/orders")
 class OrderController {
@@ -42,13 +48,15 @@ class OrderController {
 
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<Order> place(
-      @RequestHeader HttpHeaders headers, @Valid @RequestBody PlaceOrderRequest request) {
+      @AuthenticationPrincipal Jwt token,
+      @RequestHeader HttpHeaders headers,
+      @Valid @RequestBody PlaceOrderRequest request) {
     String key = idempotencyKey(headers);
     List<Map<String, String>> errors = request.violations(properties.getMaxQuantityPerLine());
     if (!errors.isEmpty()) {
       throw OrderProblems.invalid("The request has invalid fields.", errors);
     }
-    OrderLifecycle.Placement placement = lifecycle.place(key, request);
+    OrderLifecycle.Placement placement = lifecycle.place(token.getSubject(), key, request);
     Order order = placement.order();
     URI location = URI.create("/api/orders/" + order.id());
     return switch (placement.status()) {
@@ -59,16 +67,17 @@ class OrderController {
   }
 
   @GetMapping("/{id}")
-  Order get(@PathVariable UUID id) {
-    return lifecycle.find(id);
+  Order get(@AuthenticationPrincipal Jwt token, @PathVariable UUID id) {
+    return lifecycle.findOf(token.getSubject(), id);
   }
 
   @GetMapping
   OrderPage list(
+      @AuthenticationPrincipal Jwt token,
       @RequestParam(required = false) OrderStatus status,
       @RequestParam(defaultValue = "0") @Min(0) @Max(1_000_000) int page,
       @RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
-    return orders.page(status, page, size);
+    return orders.page(token.getSubject(), status, page, size);
   }
 
   /**
@@ -77,8 +86,8 @@ class OrderController {
    * finish it sooner, or the batch job does).
    */
   @PostMapping("/{id}/cancel")
-  ResponseEntity<Order> cancel(@PathVariable UUID id) {
-    OrderLifecycle.Cancellation cancellation = lifecycle.cancel(id);
+  ResponseEntity<Order> cancel(@AuthenticationPrincipal Jwt token, @PathVariable UUID id) {
+    OrderLifecycle.Cancellation cancellation = lifecycle.cancel(token.getSubject(), id);
     return cancellation.done()
         ? ResponseEntity.ok(cancellation.order())
         : ResponseEntity.accepted().body(cancellation.order());

@@ -74,12 +74,12 @@ public class OrderLifecycle {
    *     request
    */
   @Trace(operationName = "orders/place")
-  public Placement place(String idempotencyKey, PlaceOrderRequest request) {
+  public Placement place(String customer, String idempotencyKey, PlaceOrderRequest request) {
     UUID id = UUID.randomUUID();
     ActiveSpan.tag("orderId", id.toString());
     String fingerprint = request.fingerprint();
-    if (!orders.insertPending(id, idempotencyKey, fingerprint, request.lines())) {
-      return replay(idempotencyKey, fingerprint);
+    if (!orders.insertPending(id, customer, idempotencyKey, fingerprint, request.lines())) {
+      return replay(customer, idempotencyKey, fingerprint);
     }
     ReservationOutcome outcome = inventory.reserve(reservationOf(id, request.lines()));
     boolean settled = settle(id, outcome);
@@ -106,8 +106,8 @@ public class OrderLifecycle {
     return new Placement(find(id), status, shortages);
   }
 
-  private Placement replay(String idempotencyKey, String fingerprint) {
-    OrderRepository.KeyUse use = orders.findKeyUse(idempotencyKey).orElseThrow();
+  private Placement replay(String customer, String idempotencyKey, String fingerprint) {
+    OrderRepository.KeyUse use = orders.findKeyUse(customer, idempotencyKey).orElseThrow();
     if (!use.requestHash().equals(fingerprint)) {
       throw OrderProblems.keyReused();
     }
@@ -123,6 +123,17 @@ public class OrderLifecycle {
     return orders.find(id).orElseThrow(() -> OrderProblems.notFound(id));
   }
 
+  /**
+   * The order if {@code customer} placed it. Another customer's order is not found (404), the same
+   * answer as an id that does not exist, so that ids tell nothing about other customers' orders.
+   */
+  public Order findOf(String customer, UUID id) {
+    return orders
+        .find(id)
+        .filter(order -> order.customer().equals(customer))
+        .orElseThrow(() -> OrderProblems.notFound(id));
+  }
+
   /** What a cancel request got: the order, and whether the cancellation is complete. */
   public record Cancellation(Order order, boolean done) {}
 
@@ -130,14 +141,17 @@ public class OrderLifecycle {
    * Cancels a PENDING or CONFIRMED order: records the intent (CANCELLING), has inventory release
    * the stock, then marks it CANCELLED. When inventory cannot release now, the order stays
    * CANCELLING and the answer says so; repeating the request, or the next batch run, finishes it.
-   * Cancelling a cancelled order changes nothing.
+   * Cancelling a cancelled order changes nothing. Only the customer who placed the order may cancel
+   * it; for anyone else it does not exist (404).
    *
    * @throws org.springframework.web.ErrorResponseException 409 for a REJECTED, EXPIRING or EXPIRED
    *     order
    */
   @Trace(operationName = "orders/cancel")
-  public Cancellation cancel(UUID id) {
+  public Cancellation cancel(String customer, UUID id) {
     ActiveSpan.tag("orderId", id.toString());
+    // An order never changes hands, so checking first leaves no race.
+    findOf(customer, id);
     // One guarded update records the intent from either state, so a PENDING order confirmed by a
     // concurrent placement is cancelled all the same.
     orders.transition(id, CANCELLABLE, OrderStatus.CANCELLING);

@@ -25,7 +25,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Repository
 class OrderRepository {
 
-  private static final String ORDER_COLUMNS = "id, status, created_at, updated_at";
+  private static final String ORDER_COLUMNS = "id, customer, status, created_at, updated_at";
 
   private final JdbcClient jdbc;
   private final TransactionTemplate transaction;
@@ -39,20 +39,23 @@ class OrderRepository {
   record KeyUse(UUID orderId, String requestHash, Integer replyStatus) {}
 
   /**
-   * Stores a new PENDING order with its lines in one transaction, unless the key is taken. While
-   * another transaction holds an uncommitted order with the same key, PostgreSQL makes this insert
-   * wait for its outcome, so exactly one of any number of concurrent callers gets {@code true}.
+   * Stores a new PENDING order of {@code customer} with its lines in one transaction, unless the
+   * customer has used the key already. While another transaction holds an uncommitted order with
+   * the same customer and key, PostgreSQL makes this insert wait for its outcome, so exactly one of
+   * any number of concurrent callers gets {@code true}.
    */
-  boolean insertPending(UUID id, String idempotencyKey, String requestHash, List<OrderLine> lines) {
+  boolean insertPending(
+      UUID id, String customer, String idempotencyKey, String requestHash, List<OrderLine> lines) {
     return transaction.execute(
         tx -> {
           int inserted =
               jdbc.sql(
                       """
-                      insert into orders (id, idempotency_key, request_hash, status)
-                      values (:id, :key, :hash, 'PENDING')
-                      on conflict (idempotency_key) do nothing""")
+                      insert into orders (id, customer, idempotency_key, request_hash, status)
+                      values (:id, :customer, :key, :hash, 'PENDING')
+                      on conflict (customer, idempotency_key) do nothing""")
                   .param("id", id)
+                  .param("customer", customer)
                   .param("key", idempotencyKey)
                   .param("hash", requestHash)
                   .update();
@@ -74,9 +77,12 @@ class OrderRepository {
         });
   }
 
-  Optional<KeyUse> findKeyUse(String idempotencyKey) {
+  Optional<KeyUse> findKeyUse(String customer, String idempotencyKey) {
     return jdbc.sql(
-            "select id, request_hash, reply_status from orders where idempotency_key = :key")
+            """
+            select id, request_hash, reply_status from orders
+            where customer = :customer and idempotency_key = :key""")
+        .param("customer", customer)
         .param("key", idempotencyKey)
         .query(
             (rs, n) ->
@@ -156,10 +162,22 @@ class OrderRepository {
         .findFirst();
   }
 
-  /** A page of orders, newest first, optionally only those in one status. */
-  OrderPage page(OrderStatus status, int page, int size) {
-    String where = status == null ? "" : " where status = :status";
-    Map<String, Object> filter = status == null ? Map.of() : Map.of("status", status.name());
+  /**
+   * A page of orders, newest first: those of one customer, or everyone's when {@code customer} is
+   * null (an operator's listing); optionally only those in one status.
+   */
+  OrderPage page(String customer, OrderStatus status, int page, int size) {
+    List<String> conditions = new ArrayList<>();
+    Map<String, Object> filter = new LinkedHashMap<>();
+    if (customer != null) {
+      conditions.add("customer = :customer");
+      filter.put("customer", customer);
+    }
+    if (status != null) {
+      conditions.add("status = :status");
+      filter.put("status", status.name());
+    }
+    String where = conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
     long total =
         jdbc.sql("select count(*) from orders" + where).params(filter).query(Long.class).single();
     List<Order> content =
@@ -245,6 +263,7 @@ class OrderRepository {
             o ->
                 new Order(
                     o.id(),
+                    o.customer(),
                     o.status(),
                     List.copyOf(lines.get(o.id())),
                     o.createdAt(),
@@ -255,6 +274,7 @@ class OrderRepository {
   private static Order order(ResultSet rs, int rowNum) throws SQLException {
     return new Order(
         rs.getObject("id", UUID.class),
+        rs.getString("customer"),
         OrderStatus.valueOf(rs.getString("status")),
         List.of(),
         rs.getObject("created_at", OffsetDateTime.class).toInstant(),

@@ -68,7 +68,8 @@ class InternalApiContractIT extends IntegrationTest {
     states.get(recorded.state()).run();
 
     EntityExchangeResult<byte[]> answer =
-        http.method(HttpMethod.valueOf(recorded.method()))
+        batch
+            .method(HttpMethod.valueOf(recorded.method()))
             .uri(recorded.pathAndQuery())
             .exchange()
             .expectBody()
@@ -89,8 +90,9 @@ class InternalApiContractIT extends IntegrationTest {
   private void order(UUID id, String status, Duration age) {
     jdbc.sql(
             """
-            insert into orders (id, idempotency_key, request_hash, status, created_at, updated_at)
-            values (:id, :key, repeat('0', 64), :status,
+            insert into orders (id, customer, idempotency_key, request_hash, status, created_at,
+                                updated_at)
+            values (:id, 'alice', :key, repeat('0', 64), :status,
                     now() - :millis * interval '1 millisecond',
                     now() - :millis * interval '1 millisecond')""")
         .param("id", id)

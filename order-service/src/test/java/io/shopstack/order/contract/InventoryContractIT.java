@@ -8,6 +8,7 @@ import io.shopstack.order.inventory.InventoryClient;
 import io.shopstack.order.inventory.Reservation;
 import io.shopstack.order.inventory.ReservationOutcome;
 import io.shopstack.order.inventory.Shortage;
+import io.shopstack.testsupport.TestIssuer;
 import io.shopstack.testsupport.TestPostgres;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * message converters, retry and circuit breaker as configured) calls WireMock serving exactly the
  * recorded interactions. Every request must match one, each must be used once, and each recorded
  * answer must become the outcome the order lifecycle acts on. inventory-service's
- * ReservationContractIT checks the same recordings against the real service.
+ * ReservationContractIT checks the same recordings against the real service. Every request carries
+ * order-service's own token, from a stand-in for auth-server's token endpoint.
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.NONE,
@@ -40,6 +42,10 @@ class InventoryContractIT {
               .dynamicPort()
               .usingFilesUnderDirectory("../contracts/order-service--inventory-service"));
 
+  static final TestIssuer issuer =
+      TestIssuer.start()
+          .acceptClient("order-service", "secret", "inventory:reserve", "inventory-service");
+
   static {
     inventoryService.start();
   }
@@ -47,6 +53,8 @@ class InventoryContractIT {
   @DynamicPropertySource
   static void environment(DynamicPropertyRegistry registry) {
     TestPostgres.register(registry);
+    issuer.register(registry);
+    registry.add("shop.auth.client-secret", () -> "secret");
     registry.add(
         "spring.cloud.discovery.client.simple.instances.inventory-service[0].uri",
         () -> "http://127.0.0.1:" + inventoryService.port());
@@ -55,6 +63,7 @@ class InventoryContractIT {
   @AfterAll
   static void stop() {
     inventoryService.stop();
+    issuer.close();
   }
 
   @Autowired InventoryClient inventory;

@@ -91,7 +91,8 @@ class CancelOrderIT extends IntegrationTest {
     inventory.restart();
 
     // What the batch job's settle does with it: finish the cancellation, never reserve again.
-    http.post()
+    batch
+        .post()
         .uri("/internal/orders/{id}/settle?expireAfter=PT0S", id)
         .exchange()
         .expectStatus()

@@ -115,7 +115,7 @@ class IdempotentPlacementIT extends IntegrationTest {
             .returnResult()
             .getResponseBody();
     inventory.restart();
-    http.post().uri("/internal/orders/{id}/settle", pending.id()).exchange().expectStatus().isOk();
+    batch.post().uri("/internal/orders/{id}/settle", pending.id()).exchange().expectStatus().isOk();
 
     placeOrder(key, lines("A-1", 1))
         .expectStatus()

@@ -17,6 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
@@ -29,12 +30,14 @@ import org.springframework.test.web.servlet.ResultActions;
 @WebMvcTest(
     controllers = InternalOrderController.class,
     properties = "logging.level.org.springframework.web.servlet.PageNotFound=ERROR")
+@Import(SliceSecurity.class)
 class InternalOrderControllerTest {
 
   private static final UUID ID = UUID.fromString("5d8e2f4a-1b3c-4d5e-8f70-9a1b2c3d4e5f");
   private static final Order PENDING =
       new Order(
           ID,
+          "alice",
           OrderStatus.PENDING,
           List.of(new OrderLine("A-1", 1)),
           Instant.parse("2026-01-01T10:00:00Z"),

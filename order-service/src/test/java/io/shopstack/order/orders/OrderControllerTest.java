@@ -30,6 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
@@ -40,12 +41,14 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
 /**
  * The public order API's web layer alone: every malformed request is a 4xx problem document that
  * says what is wrong (never a 5xx), and the lifecycle's outcomes become the contract's status
- * codes, headers and problems.
+ * codes, headers and problems. Every request is the customer alice's (SliceSecurity); who may do
+ * what is OrderSecurityTest's subject.
  */
 @WebMvcTest(
     controllers = OrderController.class,
     properties = "logging.level.org.springframework.web.servlet.PageNotFound=ERROR")
 @EnableConfigurationProperties(OrderProperties.class)
+@Import(SliceSecurity.class)
 class OrderControllerTest {
 
   private static final String VALID = "{\"lines\":[{\"sku\":\"A-1\",\"quantity\":2}]}";
@@ -53,6 +56,7 @@ class OrderControllerTest {
   private static final Order ORDER =
       new Order(
           ID,
+          "alice",
           OrderStatus.CONFIRMED,
           List.of(new OrderLine("A-1", 2)),
           Instant.parse("2026-01-01T10:00:00Z"),
@@ -70,7 +74,7 @@ class OrderControllerTest {
 
   @Test
   void answers201WithLocationForAConfirmedOrder() throws Exception {
-    given(lifecycle.place(eq("key-1"), any()))
+    given(lifecycle.place(eq("alice"), eq("key-1"), any()))
         .willReturn(new OrderLifecycle.Placement(ORDER, HttpStatus.CREATED, List.of()));
 
     placeOrder("key-1", VALID)
@@ -87,8 +91,9 @@ class OrderControllerTest {
   @Test
   void answers202WithLocationForAPendingOrder() throws Exception {
     Order pending =
-        new Order(ID, OrderStatus.PENDING, ORDER.lines(), ORDER.createdAt(), ORDER.createdAt());
-    given(lifecycle.place(eq("key-1"), any()))
+        new Order(
+            ID, "alice", OrderStatus.PENDING, ORDER.lines(), ORDER.createdAt(), ORDER.createdAt());
+    given(lifecycle.place(eq("alice"), eq("key-1"), any()))
         .willReturn(new OrderLifecycle.Placement(pending, HttpStatus.ACCEPTED, List.of()));
 
     placeOrder("key-1", VALID)
@@ -100,8 +105,9 @@ class OrderControllerTest {
   @Test
   void answers409WithTheShortLinesForARejectedOrder() throws Exception {
     Order rejected =
-        new Order(ID, OrderStatus.REJECTED, ORDER.lines(), ORDER.createdAt(), ORDER.createdAt());
-    given(lifecycle.place(eq("key-1"), any()))
+        new Order(
+            ID, "alice", OrderStatus.REJECTED, ORDER.lines(), ORDER.createdAt(), ORDER.createdAt());
+    given(lifecycle.place(eq("alice"), eq("key-1"), any()))
         .willReturn(
             new OrderLifecycle.Placement(
                 rejected, HttpStatus.CONFLICT, List.of(new Shortage("A-1", 2, 1))));
@@ -119,7 +125,7 @@ class OrderControllerTest {
 
   @Test
   void answers422ForAReusedKey() throws Exception {
-    given(lifecycle.place(eq("key-1"), any())).willThrow(OrderProblems.keyReused());
+    given(lifecycle.place(eq("alice"), eq("key-1"), any())).willThrow(OrderProblems.keyReused());
 
     placeOrder("key-1", VALID)
         .andExpect(status().isUnprocessableContent())
@@ -130,7 +136,7 @@ class OrderControllerTest {
   @Test
   void acceptsAKeyOf100VisibleCharacters() throws Exception {
     String key = "k".repeat(99) + "~";
-    given(lifecycle.place(eq(key), any()))
+    given(lifecycle.place(eq("alice"), eq(key), any()))
         .willReturn(new OrderLifecycle.Placement(ORDER, HttpStatus.CREATED, List.of()));
 
     placeOrder(key, VALID).andExpect(status().isCreated());
@@ -238,7 +244,7 @@ class OrderControllerTest {
 
   @Test
   void readsTheQuantityLimitOnEveryRequest() throws Exception {
-    given(lifecycle.place(any(), any()))
+    given(lifecycle.place(any(), any(), any()))
         .willReturn(new OrderLifecycle.Placement(ORDER, HttpStatus.CREATED, List.of()));
     properties.setMaxQuantityPerLine(5);
 
@@ -269,7 +275,7 @@ class OrderControllerTest {
 
   @Test
   void getsAnOrder() throws Exception {
-    given(lifecycle.find(ID)).willReturn(ORDER);
+    given(lifecycle.findOf("alice", ID)).willReturn(ORDER);
 
     mvc.perform(get("/api/orders/{id}", ID))
         .andExpect(status().isOk())
@@ -278,7 +284,7 @@ class OrderControllerTest {
 
   @Test
   void answers404ForAnUnknownOrder() throws Exception {
-    given(lifecycle.find(ID)).willThrow(OrderProblems.notFound(ID));
+    given(lifecycle.findOf("alice", ID)).willThrow(OrderProblems.notFound(ID));
 
     expectProblem(mvc.perform(get("/api/orders/{id}", ID)), 404)
         .andExpect(jsonPath("$.type").value("https://shop.example/problems/order-not-found"));
@@ -292,7 +298,7 @@ class OrderControllerTest {
 
   @Test
   void listsWithDefaultPaging() throws Exception {
-    given(orders.page(null, 0, 20)).willReturn(new OrderPage(List.of(ORDER), 0, 20, 1, 1));
+    given(orders.page("alice", null, 0, 20)).willReturn(new OrderPage(List.of(ORDER), 0, 20, 1, 1));
 
     mvc.perform(get("/api/orders"))
         .andExpect(status().isOk())
@@ -305,10 +311,11 @@ class OrderControllerTest {
 
   @Test
   void listsByStatus() throws Exception {
-    given(orders.page(OrderStatus.PENDING, 2, 5)).willReturn(new OrderPage(List.of(), 2, 5, 0, 0));
+    given(orders.page("alice", OrderStatus.PENDING, 2, 5))
+        .willReturn(new OrderPage(List.of(), 2, 5, 0, 0));
 
     mvc.perform(get("/api/orders?status=PENDING&page=2&size=5")).andExpect(status().isOk());
-    verify(orders).page(OrderStatus.PENDING, 2, 5);
+    verify(orders).page("alice", OrderStatus.PENDING, 2, 5);
   }
 
   @ParameterizedTest
@@ -329,11 +336,16 @@ class OrderControllerTest {
 
   @Test
   void cancelsAnOrder() throws Exception {
-    given(lifecycle.cancel(ID))
+    given(lifecycle.cancel("alice", ID))
         .willReturn(
             new OrderLifecycle.Cancellation(
                 new Order(
-                    ID, OrderStatus.CANCELLED, ORDER.lines(), ORDER.createdAt(), ORDER.updatedAt()),
+                    ID,
+                    "alice",
+                    OrderStatus.CANCELLED,
+                    ORDER.lines(),
+                    ORDER.createdAt(),
+                    ORDER.updatedAt()),
                 true));
 
     mvc.perform(post("/api/orders/{id}/cancel", ID))
@@ -343,11 +355,12 @@ class OrderControllerTest {
 
   @Test
   void answers202WhileTheCancellationWaitsForInventory() throws Exception {
-    given(lifecycle.cancel(ID))
+    given(lifecycle.cancel("alice", ID))
         .willReturn(
             new OrderLifecycle.Cancellation(
                 new Order(
                     ID,
+                    "alice",
                     OrderStatus.CANCELLING,
                     ORDER.lines(),
                     ORDER.createdAt(),
@@ -362,8 +375,9 @@ class OrderControllerTest {
   @Test
   void answers409ForAnOrderThatCannotBeCancelled() throws Exception {
     Order expired =
-        new Order(ID, OrderStatus.EXPIRED, ORDER.lines(), ORDER.createdAt(), ORDER.updatedAt());
-    given(lifecycle.cancel(ID)).willThrow(OrderProblems.notCancellable(expired));
+        new Order(
+            ID, "alice", OrderStatus.EXPIRED, ORDER.lines(), ORDER.createdAt(), ORDER.updatedAt());
+    given(lifecycle.cancel("alice", ID)).willThrow(OrderProblems.notCancellable(expired));
 
     expectProblem(mvc.perform(post("/api/orders/{id}/cancel", ID)), 409)
         .andExpect(jsonPath("$.orderStatus").value("EXPIRED"));

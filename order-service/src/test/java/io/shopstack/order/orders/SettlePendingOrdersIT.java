@@ -124,7 +124,8 @@ class SettlePendingOrdersIT extends IntegrationTest {
 
   @Test
   void answers404ForAnUnknownOrder() {
-    http.post()
+    batch
+        .post()
         .uri("/internal/orders/{id}/settle", UUID.randomUUID())
         .exchange()
         .expectStatus()
@@ -132,7 +133,8 @@ class SettlePendingOrdersIT extends IntegrationTest {
   }
 
   private List<Order> due(String reconcileAfter, UUID after) {
-    return http.get()
+    return batch
+        .get()
         .uri(
             "/internal/orders/due?reconcileAfter={age}&limit=1000"
                 + (after == null ? "" : "&after=" + after),
@@ -145,7 +147,8 @@ class SettlePendingOrdersIT extends IntegrationTest {
   }
 
   private Order settle(UUID id, String expireAfter) {
-    return http.post()
+    return batch
+        .post()
         .uri("/internal/orders/{id}/settle?expireAfter={age}", id, expireAfter)
         .exchange()
         .expectStatus()

@@ -13,7 +13,7 @@ public class MissingSecretsException extends RuntimeException {
   private final List<String> properties;
   private final String directory;
 
-  MissingSecretsException(String application, List<String> properties, String directory) {
+  public MissingSecretsException(String application, List<String> properties, String directory) {
     super(
         application
             + " cannot start: no value for "

@@ -60,6 +60,21 @@ class TolerantJsonResponsesTest {
   @SpringBootApplication
   @RestController
   static class TestApp {
+
+    /**
+     * An open API, as a service without Spring Security has (service-defaults brings the security
+     * starters as optional dependencies, so they are on this test's class path): who may call what
+     * is each service's own rule, tested there.
+     */
+    @org.springframework.context.annotation.Bean
+    org.springframework.security.web.SecurityFilterChain openApi(
+        org.springframework.security.config.annotation.web.builders.HttpSecurity http)
+        throws Exception {
+      return http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+          .csrf(csrf -> csrf.disable())
+          .build();
+    }
+
     @GetMapping("/newer-thing")
     Map<String, Object> newerThing() {
       return Map.of("name", "a", "count", 1, "colour", "red");

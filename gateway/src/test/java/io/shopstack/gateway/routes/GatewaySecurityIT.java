@@ -1,0 +1,165 @@
+package io.shopstack.gateway.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shopstack.testsupport.TestIssuer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The gateway as the first check of identity, in front of fake services: a request without a valid
+ * token for the gateway never reaches a service (401 problem), one without the needed scope or role
+ * neither (403 problem); an accepted request reaches the service with the very token the client
+ * sent, for the service to check again. The catalogue stays public.
+ */
+@SpringBootTest(
+    webEnvironment = WebEnvironment.RANDOM_PORT,
+    properties = "server.address=127.0.0.1")
+class GatewaySecurityIT {
+
+  static final FakeService orders = FakeService.start("order-service");
+  static final FakeService inventory = FakeService.start("inventory-service");
+  static final TestIssuer issuer = TestIssuer.start();
+  static final HttpClient http = HttpClient.newHttpClient();
+  static final JsonMapper json = JsonMapper.builder().build();
+
+  @LocalServerPort int port;
+
+  @DynamicPropertySource
+  static void discovery(DynamicPropertyRegistry registry) {
+    issuer.register(registry);
+    String prefix = "spring.cloud.discovery.client.simple.instances.";
+    registry.add(prefix + "order-service[0].uri", orders::uri);
+    registry.add(prefix + "inventory-service[0].uri", inventory::uri);
+  }
+
+  @AfterEach
+  void reset() {
+    orders.reset();
+    inventory.reset();
+  }
+
+  @AfterAll
+  static void stop() {
+    orders.close();
+    inventory.close();
+    issuer.close();
+  }
+
+  static Stream<Arguments> badTokens() {
+    return Stream.of(
+        Arguments.of("expired", issuer.token().expiresAt(Instant.now().minusSeconds(120)).sign()),
+        Arguments.of("signed by another key", issuer.token().signedByAnotherKey().sign()),
+        Arguments.of("another issuer", issuer.token().issuer("https://evil.example").sign()),
+        Arguments.of("not for the gateway", issuer.token().audience("order-service").sign()),
+        Arguments.of("alg none", issuer.token().unsigned()),
+        Arguments.of("HS256 with the public key", issuer.token().hmacWithPublicKey()),
+        Arguments.of("garbage", "x.y.z"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badTokens")
+  void aBadTokenIsA401ProblemAndReachesNoService(String kind, String token) throws Exception {
+    for (String path : List.of("/api/orders", "/api/inventory/items")) {
+      HttpResponse<String> response = get(path, token);
+
+      assertThat(response.statusCode()).as(path).isEqualTo(401);
+      assertProblem(response, "unauthorized");
+      assertThat(response.body()).doesNotContain(token);
+    }
+    assertThat(orders.received()).isEmpty();
+    assertThat(inventory.received()).isEmpty();
+  }
+
+  @Test
+  void ordersNeedAToken() throws Exception {
+    HttpResponse<String> response = get("/api/orders", null);
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertProblem(response, "unauthorized");
+    assertThat(response.headers().firstValue("WWW-Authenticate").orElseThrow())
+        .startsWith("Bearer");
+    assertThat(orders.received()).isEmpty();
+  }
+
+  @Test
+  void theCatalogueIsPublic() throws Exception {
+    assertThat(get("/api/inventory/items", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void theTokenReachesTheServiceUnchanged() throws Exception {
+    String alice = issuer.customer("alice");
+    orders.answer(request -> FakeService.Answer.json(200, "{}"));
+
+    assertThat(get("/api/orders", alice).statusCode()).isEqualTo(200);
+
+    assertThat(orders.received())
+        .singleElement()
+        .satisfies(
+            received -> assertThat(received.header("Authorization")).isEqualTo("Bearer " + alice));
+  }
+
+  @Test
+  void aTokenWithoutTheOrdersScopeIsA403() throws Exception {
+    String noScope = issuer.token().scopes("profile").sign();
+
+    HttpResponse<String> response = get("/api/orders", noScope);
+
+    assertThat(response.statusCode()).isEqualTo(403);
+    assertProblem(response, "forbidden");
+    assertThat(orders.received()).isEmpty();
+  }
+
+  @Test
+  void theOperatorsApiIsA403ForACustomerAndOpenToAnOperator() throws Exception {
+    orders.answer(request -> FakeService.Answer.json(200, "{}"));
+
+    HttpResponse<String> customer = get("/api/admin/orders", issuer.customer("alice"));
+    assertThat(customer.statusCode()).isEqualTo(403);
+    assertProblem(customer, "forbidden");
+    assertThat(orders.received()).isEmpty();
+
+    assertThat(get("/api/admin/orders", issuer.operator("oscar")).statusCode()).isEqualTo(200);
+    assertThat(orders.received())
+        .singleElement()
+        .extracting(FakeService.Received::uri)
+        .isEqualTo("/api/admin/orders");
+  }
+
+  private void assertProblem(HttpResponse<String> response, String type) {
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    JsonNode problem = json.readTree(response.body());
+    assertThat(problem.path("type").asString()).isEqualTo("https://shop.example/problems/" + type);
+    assertThat(problem.path("requestId").asString())
+        .isEqualTo(response.headers().firstValue("X-Request-Id").orElseThrow());
+  }
+
+  private HttpResponse<String> get(String path, String token) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.build(), BodyHandlers.ofString());
+  }
+}

@@ -57,7 +57,8 @@ done
 # Gatling at the given rate for the given seconds (after a 10 s ramp, with no spike: factor 1).
 gatling() {
   "$java_cmd" -Xmx512m --add-opens=java.base/java.lang=ALL-UNNAMED -Drate="$1" -DrampSeconds=10 -DsteadySeconds="$2" \
-    -DspikeFactor=1 -DspikeSeconds=1 -Dp99Millis=60000 -cp "load-test/target/classes:$(cat "$work/gatling.classpath")" \
+    -DspikeFactor=1 -DspikeSeconds=1 -Dp99Millis=60000 \
+    -DpasswordsDir="$project/.local-stack/secrets/auth-server" -cp "load-test/target/classes:$(cat "$work/gatling.classpath")" \
     io.gatling.app.Gatling --simulation io.shopstack.loadtest.ShopSimulation --results-folder "$work/gatling" >"$3" 2>&1 &
   helpers+=("$!")
   wait "$!" || true  # Gatling exits 2 when an assertion failed; the failed count says why

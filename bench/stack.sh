@@ -13,7 +13,7 @@ launcher=""
 collector=""
 helpers=()
 declare -A pid=() ready_ms=() start_ms=()
-declare -A names=([8080]=gateway [8081]=order-service [8082]=inventory-a [8083]=inventory-b)
+declare -A names=([8080]=gateway [8081]=order-service [8082]=inventory-a [8083]=inventory-b [9000]=auth-server)
 
 stack_cleanup() {
   trap - EXIT INT TERM
@@ -30,7 +30,7 @@ stack_cleanup() {
 trap stack_cleanup EXIT
 trap 'exit 130' INT TERM
 
-for port in 8080 8081 8082 8083 9080 9081 9082 9083 11800 15432; do
+for port in 8080 8081 8082 8083 9000 9080 9081 9082 9083 10000 11800 15432; do
   if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
     echo "port $port is in use: stop the running stack first" >&2
     exit 1
@@ -95,7 +95,7 @@ measure_start() {
   pid=(); ready_ms=(); start_ms=()
   start_stack
   local deadline=$(( $(now_ms) + 180000 ))
-  while [ "${#ready_ms[@]}" -lt 4 ]; do
+  while [ "${#ready_ms[@]}" -lt "${#names[@]}" ]; do
     kill -0 "$launcher" 2>/dev/null || { echo "the launcher died:"; tail -20 "$work/local-stack.log"; exit 1; }
     [ "$(now_ms)" -lt "$deadline" ] || { echo "not ready after 180 s"; exit 1; }
     for child in $(pgrep -P "$launcher" || true); do

@@ -162,6 +162,9 @@ public class ShopSimulation extends Simulation {
    */
   @Override
   public void before() {
+    // Every shopper's user logs in now, before the first shopper: a login inside the run would
+    // hold Gatling's threads (the next one is due only shortly before the tokens expire).
+    customers.forEach(tokens::of);
     if (!restock) {
       return;
     }

@@ -30,15 +30,27 @@ final class Tokens {
     this.passwords = passwords;
   }
 
-  /** The directory given, else the pod's Secret mount, else the local launcher's secrets. */
+  /**
+   * The directory given, else the pod's Secret mount, else the local launcher's secrets (from the
+   * repository root, or from load-test/ as {@code ./mvnw -pl load-test gatling:test} runs).
+   */
   static Path passwordsDirectory(String given) {
     if (given != null) {
       return Path.of(given);
     }
-    Path mounted = Path.of("/etc/shop/secrets");
-    return Files.isDirectory(mounted)
-        ? mounted
-        : Path.of("..", ".local-stack", "secrets", "auth-server");
+    for (Path candidate :
+        new Path[] {
+          Path.of("/etc/shop/secrets"),
+          Path.of(".local-stack", "secrets", "auth-server"),
+          Path.of("..", ".local-stack", "secrets", "auth-server")
+        }) {
+      if (Files.isDirectory(candidate)) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException(
+        "No passwords of the demo users: set passwordsDir (LOAD_TEST_PASSWORDS_DIR) to a directory"
+            + " of files shop.auth.users.<name>.password");
   }
 
   /** A bearer token of {@code user}, valid for at least 2 more minutes. */

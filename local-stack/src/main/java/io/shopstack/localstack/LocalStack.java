@@ -200,7 +200,7 @@ public final class LocalStack implements AutoCloseable {
   private void define(String name, String module, int port, List<String> settings)
       throws IOException {
     // Actuator on a port of its own, as in Kubernetes: the API port serves only the API.
-    int managementPort = port < 9000 && !freePorts ? port + 1000 : freePort();
+    int managementPort = port <= 9000 && !freePorts ? port + 1000 : freePort();
     List<String> args = new ArrayList<>();
     args.add("--server.address=127.0.0.1");
     args.add("--server.port=" + port);

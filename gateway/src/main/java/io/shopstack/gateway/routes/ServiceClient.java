@@ -12,7 +12,7 @@ import org.springframework.context.annotation.Configuration;
  * gateway.
  *
  * <p>Why not the JDK's client, Spring Boot's default: it is asynchronous inside (a selector thread
- * and completion stages per exchange), while the gateway calls it from a virtual thread that waits
+ * and completion stages per exchange), while the gateway calls it from a request thread that waits
  * for the answer anyway. HttpClient 5's classic API does the exchange on the calling thread;
  * measured on the benchmark's proxied read (docs/performance.md) the gateway needed about a fifth
  * less CPU per request.

@@ -1,20 +1,26 @@
 package io.shopstack.defaults.client;
 
 import io.shopstack.defaults.secrets.MissingSecretsException;
+import io.shopstack.defaults.security.AuthServerHttp;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.http.converter.FormHttpMessageConverter;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProviderBuilder;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.endpoint.RestClientClientCredentialsTokenResponseClient;
+import org.springframework.security.oauth2.client.http.OAuth2ErrorResponseErrorHandler;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.client.web.client.OAuth2ClientHttpRequestInterceptor;
+import org.springframework.security.oauth2.core.http.converter.OAuth2AccessTokenResponseHttpMessageConverter;
 import org.springframework.util.StringUtils;
+import org.springframework.web.client.RestClient;
 
 /**
  * For a service that calls others as itself (order-service to inventory-service, the batch job to
@@ -44,8 +50,24 @@ public class ServiceCredentialsAutoConfiguration {
       ClientRegistrationRepository registrations, OAuth2AuthorizedClientService clients) {
     AuthorizedClientServiceOAuth2AuthorizedClientManager manager =
         new AuthorizedClientServiceOAuth2AuthorizedClientManager(registrations, clients);
+    // The token endpoint with bounded waits (AuthServerHttp), and Spring Security's own reading
+    // of its answers and errors, as its default client has them.
+    RestClientClientCredentialsTokenResponseClient tokens =
+        new RestClientClientCredentialsTokenResponseClient();
+    tokens.setRestClient(
+        RestClient.builder()
+            .requestFactory(AuthServerHttp.requestFactory())
+            .messageConverters(
+                converters -> {
+                  converters.add(0, new FormHttpMessageConverter());
+                  converters.add(0, new OAuth2AccessTokenResponseHttpMessageConverter());
+                })
+            .defaultStatusHandler(new OAuth2ErrorResponseErrorHandler())
+            .build());
     manager.setAuthorizedClientProvider(
-        OAuth2AuthorizedClientProviderBuilder.builder().clientCredentials().build());
+        OAuth2AuthorizedClientProviderBuilder.builder()
+            .clientCredentials(credentials -> credentials.accessTokenResponseClient(tokens))
+            .build());
     return manager;
   }
 

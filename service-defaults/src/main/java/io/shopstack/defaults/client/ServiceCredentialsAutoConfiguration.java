@@ -68,7 +68,16 @@ public class ServiceCredentialsAutoConfiguration {
         OAuth2AuthorizedClientProviderBuilder.builder()
             .clientCredentials(credentials -> credentials.accessTokenResponseClient(tokens))
             .build());
-    return manager;
+    // One caller at a time: when there is no valid token (the first call, or one about to expire),
+    // the first caller fetches it and the others then find it, instead of a burst of requests (200
+    // orders at once in FailureBehaviourIT) each asking auth-server for a token of its own. With a
+    // valid token the call only reads it.
+    Object oneAtATime = new Object();
+    return request -> {
+      synchronized (oneAtATime) {
+        return manager.authorize(request);
+      }
+    };
   }
 
   @Bean

@@ -228,6 +228,23 @@ public final class TestIssuer implements AutoCloseable {
     return token().subject(clientId).scopes(scope).audience(audience).sign();
   }
 
+  /**
+   * One token broken in each way a resource server must refuse with 401, by what is wrong with it:
+   * expired, signed by another key, another issuer, for {@code otherService} only, {@code alg:
+   * none}, HS256 with the public key as the secret, not a JWT at all.
+   */
+  public Map<String, String> badTokens(String otherService) {
+    Map<String, String> tokens = new java.util.LinkedHashMap<>();
+    tokens.put("expired", token().expiresAt(Instant.now().minusSeconds(120)).sign());
+    tokens.put("signed by another key", token().signedByAnotherKey().sign());
+    tokens.put("another issuer", token().issuer("https://evil.example").sign());
+    tokens.put("for " + otherService + " only", token().audience(otherService).sign());
+    tokens.put("alg none", token().unsigned());
+    tokens.put("HS256 with the public key", token().hmacWithPublicKey());
+    tokens.put("not a JWT", "x.y.z");
+    return tokens;
+  }
+
   /** A token to shape: by default a shopper's, valid for 5 minutes. */
   public Token token() {
     return new Token();

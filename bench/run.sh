@@ -60,11 +60,9 @@ CONF
   nginx_url=http://127.0.0.1:8090
   echo "nginx $(nginx -v 2>&1 | sed 's/.*\///') as the plain-proxy reference on $nginx_url"
 fi
-# Tokens as a client gets them (authorization code with PKCE, ./shop-token.sh), with the demo
-# passwords the launcher gave auth-server: a customer's for the orders, the operator's for the restock.
-password() { cat ".local-stack/secrets/auth-server/shop.auth.users.$1.password"; }
-BENCH_TOKEN=$(SHOP_PASSWORD=$(password alice) ./shop-token.sh alice)
-BENCH_OPERATOR_TOKEN=$(SHOP_PASSWORD=$(password oscar) ./shop-token.sh oscar)
+# Tokens (bench/stack.sh): a customer's for the orders, the operator's for the restock.
+BENCH_TOKEN=$(user_token alice)
+BENCH_OPERATOR_TOKEN=$(user_token oscar)
 export BENCH_TOKEN BENCH_OPERATOR_TOKEN
 # In the background with wait: a signal then interrupts the wait and the trap runs at once.
 postgres_pid=$(head -1 .local-stack/postgres-data/postmaster.pid)

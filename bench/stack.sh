@@ -118,6 +118,12 @@ measure_start() {
   until grep -q "The shop is ready" "$work/local-stack.log"; do sleep 0.2; done
 }
 
+# An access token as a client gets it (authorization code with PKCE, ./shop-token.sh), with the
+# demo password the launcher gave auth-server.
+user_token() {
+  SHOP_PASSWORD=$(cat ".local-stack/secrets/auth-server/shop.auth.users.$1.password") ./shop-token.sh "$1"
+}
+
 # The launcher starts each service from its extracted jar with the JDK's class cache, which the
 # first start after a build writes when the services stop (local-stack's StartupCache). Measure
 # the starts users get every time after that: when the launcher says it is still writing a cache,
@@ -127,9 +133,13 @@ start_trained_stack() {
   grep "^Class cache" "$work/local-stack.log" || true
   if grep -q "written when stopped" "$work/local-stack.log"; then
     echo "(that was the training run: a little traffic, then stop and start again; about a minute)"
+    # The orders with a customer's token, so that the cache learns the accepted request's path.
+    local token
+    token=$(user_token alice)
     for _ in $(seq 1 50); do
       curl -fsS -o /dev/null http://127.0.0.1:8080/api/inventory/items/SKU-RED-MUG || true
       curl -fsS -o /dev/null -X POST http://127.0.0.1:8080/api/orders -H 'Content-Type: application/json' \
+        -H "Authorization: Bearer $token" \
         -H "Idempotency-Key: $(cat /proc/sys/kernel/random/uuid)" \
         -d '{"lines":[{"sku":"SKU-RED-MUG","quantity":1}]}' || true
     done

@@ -9,6 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -91,6 +93,32 @@ class GatewaySecurityIT {
     assertProblem(response, "unauthorized");
     assertThat(response.headers().firstValue("WWW-Authenticate").orElseThrow())
         .startsWith("Bearer");
+    assertThat(orders.received()).isEmpty();
+  }
+
+  /**
+   * RFC 9728: the 401 names the gateway's protected-resource metadata, which tells a client where
+   * to get a token (the issuer the gateway checks tokens against), without a token.
+   */
+  @Test
+  void aRefusalNamesTheMetadataThatNamesTheAuthorizationServer() throws Exception {
+    String challenge =
+        get("/api/orders", null).headers().firstValue("WWW-Authenticate").orElseThrow();
+    Matcher named = Pattern.compile("resource_metadata=\"([^\"]+)\"").matcher(challenge);
+    assertThat(named.find()).as(challenge).isTrue();
+    URI metadataUri = URI.create(named.group(1));
+    assertThat(metadataUri.getPath()).isEqualTo("/.well-known/oauth-protected-resource");
+
+    HttpResponse<String> response = get(metadataUri.getPath(), null);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode metadata = json.readTree(response.body());
+    assertThat(metadata.path("resource").asString()).isEqualTo("http://127.0.0.1:" + port);
+    assertThat(metadata.path("authorization_servers").valueStream().map(JsonNode::asString))
+        .containsExactly(issuer.url());
+    assertThat(metadata.path("bearer_methods_supported").valueStream().map(JsonNode::asString))
+        .containsExactly("header");
+    assertThat(metadata.path("resource_name").asString()).isEqualTo("gateway");
     assertThat(orders.received()).isEmpty();
   }
 

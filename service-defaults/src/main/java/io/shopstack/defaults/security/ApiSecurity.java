@@ -2,6 +2,7 @@ package io.shopstack.defaults.security;
 
 import io.shopstack.defaults.web.ProblemWriter;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.springframework.core.env.Environment;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
@@ -19,13 +20,26 @@ import org.springframework.security.web.SecurityFilterChain;
  *
  * <p>The actuator (on its own port in every deployment, reached by the kubelet's probes and
  * Prometheus, which present no token) is open; a path that no rule names needs a valid token.
+ *
+ * <p>Spring Security names the service's OAuth 2.0 Protected Resource Metadata (RFC 9728) in every
+ * {@code WWW-Authenticate} answer ({@code resource_metadata}) and serves it at {@code
+ * /.well-known/oauth-protected-resource}; this adds what a client needs to get a token there: the
+ * authorization server (the configured issuer, the one the tokens are checked against) and the
+ * service's name. (Spring Security fills in the resource's URL and the bearer method, the {@code
+ * Authorization} header.)
  */
 public class ApiSecurity {
 
-  private final ProblemWriter problems;
+  static final String ISSUER = "spring.security.oauth2.resourceserver.jwt.issuer-uri";
 
-  public ApiSecurity(ProblemWriter problems) {
+  private final ProblemWriter problems;
+  private final String issuer;
+  private final String name;
+
+  public ApiSecurity(ProblemWriter problems, Environment environment) {
     this.problems = problems;
+    this.issuer = environment.getProperty(ISSUER);
+    this.name = environment.getProperty("spring.application.name");
   }
 
   /**
@@ -58,6 +72,17 @@ public class ApiSecurity {
             (OAuth2ResourceServerConfigurer<HttpSecurity> server) ->
                 server
                     .jwt(Customizer.withDefaults())
+                    .protectedResourceMetadata(
+                        metadata ->
+                            metadata.protectedResourceMetadataCustomizer(
+                                resource -> {
+                                  if (issuer != null) {
+                                    resource.authorizationServer(issuer);
+                                  }
+                                  if (name != null) {
+                                    resource.resourceName(name);
+                                  }
+                                }))
                     .authenticationEntryPoint(answers)
                     .accessDeniedHandler(answers))
         .exceptionHandling(

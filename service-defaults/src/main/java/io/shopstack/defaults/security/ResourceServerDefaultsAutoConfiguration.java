@@ -8,6 +8,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.JwkSetUriJwtDecoderBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.client.RestTemplate;
@@ -24,8 +25,8 @@ public class ResourceServerDefaultsAutoConfiguration {
 
   @Bean
   @ConditionalOnMissingBean
-  ApiSecurity apiSecurity(ProblemWriter problems) {
-    return new ApiSecurity(problems);
+  ApiSecurity apiSecurity(ProblemWriter problems, Environment environment) {
+    return new ApiSecurity(problems, environment);
   }
 
   @Bean

@@ -609,7 +609,10 @@ final class Checks {
                         .anyMatch(c -> String.valueOf(str(c, "image")).contains(OAP_IMAGE)))
             .toList();
     if (oaps.isEmpty()) {
-      return "Service " + m.group(1) + " does not select a SkyWalking OAP pod";
+      // Or a node-local SkyWalking Satellite that relays to OAP (components/skywalking-satellite).
+      return SatelliteRules.selectsSatellite(objects, service.get())
+          ? SatelliteRules.relayProblem(objects, service.get(), m.group(2))
+          : "Service " + m.group(1) + " does not select a SkyWalking OAP pod";
     }
     Optional<JsonObject> port =
         objects(service.get(), "spec", "ports").stream()

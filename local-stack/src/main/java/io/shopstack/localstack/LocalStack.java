@@ -457,6 +457,9 @@ public final class LocalStack implements AutoCloseable {
                 "-XX:+UseSerialGC"));
     if (agent != null) {
       options.add("-javaagent:" + agent.directory().resolve("skywalking-agent.jar"));
+      // No traces of the readiness polls and scrapes (the actuator) with an agent that has the
+      // trace-ignore plugin in plugins/, as the cluster's (k8s/base/skywalking/agent/).
+      options.add("-Dskywalking.trace.ignore_path=*:/actuator/**");
       // The 9.4 agent's shaded Byte Buddy needs this to instrument classes of JDK 25.
       options.add("-Dorg.apache.skywalking.apm.dependencies.net.bytebuddy.experimental=true");
     }
@@ -470,6 +473,11 @@ public final class LocalStack implements AutoCloseable {
       env.put("SW_AGENT_NAME", module);
       env.put("SW_AGENT_INSTANCE_NAME", instance);
       env.put("SW_AGENT_COLLECTOR_BACKEND_SERVICES", agent.backendServices());
+      if (module.equals("batch-jobs")) {
+        // A heartbeat every second instead of every 30 s: the job's JVM lives a few seconds, and
+        // the heartbeat is what registers a service in OAP (the CronJob's pod spec does the same).
+        env.putIfAbsent("SW_AGENT_COLLECTOR_HEARTBEAT_PERIOD", "1");
+      }
       // The agent's own log beside the service's, one file per JVM (they share the agent dir).
       env.put("SW_LOGGING_DIR", logDir.toAbsolutePath().toString());
       env.put("SW_LOGGING_FILE_NAME", instance + "-agent.log");

@@ -42,21 +42,30 @@ final class OapQuery {
     return names;
   }
 
-  /** Instance name to its attributes (the instance properties the agent reported). */
-  Map<String, Map<String, String>> instances(String service) {
+  /**
+   * An instance as OAP's query API answers: its language, which OAP derives from the agent's
+   * "language" property and gives as a field of its own (JAVA), not among the attributes, and the
+   * other properties the agent reported as attributes.
+   */
+  record Instance(String language, Map<String, String> attributes) {}
+
+  /** Instance name to the instance. */
+  Map<String, Instance> instances(String service) {
     JsonNode answer =
         query(
             """
             query { listInstances(duration: %s, serviceId: "%s") {
-              name attributes { name value } } }"""
+              name language attributes { name value } } }"""
                 .formatted(lastMinutes(), serviceId(service)));
-    Map<String, Map<String, String>> instances = new LinkedHashMap<>();
+    Map<String, Instance> instances = new LinkedHashMap<>();
     for (JsonNode instance : answer.get("listInstances")) {
       Map<String, String> attributes = new LinkedHashMap<>();
       instance
           .get("attributes")
           .forEach(a -> attributes.put(a.get("name").asString(), a.get("value").asString()));
-      instances.put(instance.get("name").asString(), attributes);
+      instances.put(
+          instance.get("name").asString(),
+          new Instance(instance.get("language").asString(), attributes));
     }
     return instances;
   }

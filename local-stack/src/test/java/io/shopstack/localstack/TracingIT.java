@@ -10,7 +10,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,6 +20,7 @@ import org.apache.skywalking.apm.network.event.v3.Event;
 import org.apache.skywalking.apm.network.language.agent.v3.Memory;
 import org.apache.skywalking.apm.network.language.agent.v3.SegmentObject;
 import org.apache.skywalking.apm.network.language.agent.v3.SegmentReference;
+import org.apache.skywalking.apm.network.language.agent.v3.SpanObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,6 +57,8 @@ class TracingIT {
 
   private static final Path LOG_DIR = Path.of("target", "tracing-it");
   private static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}(\\.[0-9]+){2}");
+  // A JWT (header and claims are base64url JSON objects: "eyJ" is how '{"' starts).
+  private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]+\\.eyJ[A-Za-z0-9_-]+\\.");
   // The correlation part of every log line: [requestId,traceId] (logging.pattern.correlation).
   private static final Pattern CORRELATION =
       Pattern.compile("\\] \\[([^\\],]*),([^\\]]*)\\] [a-zA-Z]");
@@ -95,10 +100,9 @@ class TracingIT {
             projectDir,
             LOG_DIR,
             LocalStack.Ports.free(),
-            // A 1 s heartbeat: the batch job's JVM lives a few seconds, and the agent registers an
-            // instance with the first heartbeat after its channel is up.
-            new LocalStack.Agent(
-                agentDir, backend, Map.of("SW_AGENT_COLLECTOR_HEARTBEAT_PERIOD", "1")),
+            // The agents' settings as the launcher gives them: the batch job's short-lived JVM
+            // registers only because the launcher gives it a 1 s heartbeat.
+            new LocalStack.Agent(agentDir, backend, Map.of()),
             Map.of("shop.batch.reconcile-after", "0s"));
     System.out.printf(
         "TracingIT: stack with agents (%s) ready in %d s, reporting to %s%n",
@@ -145,8 +149,10 @@ class TracingIT {
                             .as(service)
                             .containsKeys(names.toArray(String[]::new))
                             .allSatisfy(
-                                (name, attributes) ->
-                                    assertThat(attributes).containsEntry("language", "java")));
+                                (name, instance) -> {
+                                  assertThat(instance.language()).isEqualTo("JAVA");
+                                  assertThat(instance.attributes()).containsKey("hostname");
+                                }));
               });
       return;
     }
@@ -269,12 +275,49 @@ class TracingIT {
                   assertThat(parentsOf(trace, "order-service")).contains("gateway");
                   assertThat(parentsOf(trace, "inventory-service")).contains("order-service");
                 });
+        // The log lines of the request reach OAP beside its trace (the UI's Log tab): the
+        // toolkit's logback appender, activated by the official agent.
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () -> {
+                  assertThat(linesOfTrace("order-service", traceId))
+                      .anySatisfy(
+                          line -> assertThat(line).contains("Order " + orderId + " placed"));
+                  assertThat(linesOfTrace("inventory-service", traceId))
+                      .anySatisfy(line -> assertThat(line).contains("Stock for order " + orderId));
+                });
+        // No access token, the customer's or a service's, in what reaches OAP: span names, peers,
+        // tags (URLs, headers), log lines.
+        List<String> reported = new ArrayList<>();
+        for (SegmentObject segment : collector.segments()) {
+          for (SpanObject span : segment.getSpansList()) {
+            reported.add(span.getOperationName());
+            reported.add(span.getPeer());
+            span.getTagsList().forEach(tag -> reported.add(tag.getKey() + "=" + tag.getValue()));
+          }
+        }
+        INSTANCES
+            .keySet()
+            .forEach(
+                service ->
+                    collector
+                        .logs(service)
+                        .forEach(line -> reported.add(line.getBody().getText().getText())));
+        assertThat(reported)
+            .isNotEmpty()
+            .noneMatch(text -> JWT.matcher(text).find())
+            .noneMatch(text -> text.toLowerCase(Locale.ROOT).contains("bearer "));
       }
     } else {
       assertThat(placed.header("X-Trace-Id")).as("no trace context, no header").isNull();
       assertThat(correlation.group(2)).as("no trace context, empty field").isEmpty();
       if (collector != null) {
         assertThat(collector.segments()).as("the core agent alone creates no spans").isEmpty();
+        // Nor does it activate the toolkit's logback appender: the services log as without an
+        // agent, and no line goes to OAP.
+        assertThat(INSTANCES.keySet())
+            .allSatisfy(service -> assertThat(collector.logs(service)).as(service).isEmpty());
       }
     }
   }
@@ -304,6 +347,14 @@ class TracingIT {
       }
       assertThat(lines).as(name).noneMatch(l -> l.contains("N/A") || l.contains("TID:"));
     }
+  }
+
+  /** The text of the log lines a service sent to the collector within the trace. */
+  private static List<String> linesOfTrace(String service, String traceId) {
+    return collector.logs(service).stream()
+        .filter(l -> l.getTraceContext().getTraceId().equals(traceId))
+        .map(l -> l.getBody().getText().getText())
+        .toList();
   }
 
   private static List<String> parentsOf(List<SegmentObject> trace, String service) {

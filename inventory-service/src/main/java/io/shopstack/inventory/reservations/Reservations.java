@@ -15,6 +15,8 @@ import java.util.stream.Stream;
 import org.apache.skywalking.apm.toolkit.trace.ActiveSpan;
 import org.apache.skywalking.apm.toolkit.trace.Tag;
 import org.apache.skywalking.apm.toolkit.trace.Trace;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -33,6 +35,8 @@ import org.springframework.web.ErrorResponseException;
  */
 @Component
 public class Reservations {
+
+  private static final Logger log = LoggerFactory.getLogger(Reservations.class);
 
   private final ReservationRepository reservations;
   private final ItemRepository items;
@@ -90,6 +94,8 @@ public class Reservations {
             : reservation.status() == ReservationStatus.RESERVED ? "reserved" : "rejected";
     outcomes.get(outcome).increment();
     ActiveSpan.tag("outcome", outcome);
+    // The reservation's line in the log, and in the trace's Log tab beside order-service's.
+    log.info("Stock for order {}: {}", orderId, outcome);
     return switch (reservation.status()) {
       case RESERVED -> reservation;
       case REJECTED ->

@@ -36,15 +36,17 @@ import org.apache.skywalking.apm.network.language.profile.v3.ProfileTaskCommandQ
 import org.apache.skywalking.apm.network.language.profile.v3.ProfileTaskFinishReport;
 import org.apache.skywalking.apm.network.language.profile.v3.ProfileTaskGrpc;
 import org.apache.skywalking.apm.network.language.profile.v3.ThreadSnapshot;
+import org.apache.skywalking.apm.network.logging.v3.LogData;
+import org.apache.skywalking.apm.network.logging.v3.LogReportServiceGrpc;
 import org.apache.skywalking.apm.network.management.v3.InstancePingPkg;
 import org.apache.skywalking.apm.network.management.v3.InstanceProperties;
 import org.apache.skywalking.apm.network.management.v3.ManagementServiceGrpc;
 
 /**
  * A stand-in for SkyWalking OAP's gRPC receiver, for tests: it answers the services a Java agent
- * calls (management, JVM metrics, meters, trace segments, configuration discovery, events, profile
- * tasks) with empty command lists and records everything it receives. It binds to 127.0.0.1 on a
- * free port; point {@code SW_AGENT_COLLECTOR_BACKEND_SERVICES} at {@link #backendAddress()}.
+ * calls (management, JVM metrics, meters, trace segments, logs, configuration discovery, events,
+ * profile tasks) with empty command lists and records everything it receives. It binds to 127.0.0.1
+ * on a free port; point {@code SW_AGENT_COLLECTOR_BACKEND_SERVICES} at {@link #backendAddress()}.
  */
 public final class SkyWalkingCollector implements AutoCloseable {
 
@@ -56,6 +58,7 @@ public final class SkyWalkingCollector implements AutoCloseable {
   private final List<JVMMetricCollection> jvmMetrics = new CopyOnWriteArrayList<>();
   private final List<MeterData> meters = new CopyOnWriteArrayList<>();
   private final List<SegmentObject> segments = new CopyOnWriteArrayList<>();
+  private final List<LogData> logs = new CopyOnWriteArrayList<>();
   private final List<Event> events = new CopyOnWriteArrayList<>();
   private final List<ConfigurationSyncRequest> configurationFetches = new CopyOnWriteArrayList<>();
   private Server server;
@@ -76,6 +79,7 @@ public final class SkyWalkingCollector implements AutoCloseable {
             .addService(collector.jvmMetricReports())
             .addService(collector.meterReports())
             .addService(collector.segmentReports())
+            .addService(collector.logReports())
             .addService(collector.configurationDiscovery())
             .addService(collector.eventReports())
             .addService(collector.profileTasks())
@@ -142,6 +146,14 @@ public final class SkyWalkingCollector implements AutoCloseable {
 
   public List<SegmentObject> segments() {
     return List.copyOf(segments);
+  }
+
+  /**
+   * The log lines a service's agent sent (apm-toolkit's logback appender, activated by the official
+   * agent), each with its trace context when it was logged inside a trace.
+   */
+  public List<LogData> logs(String service) {
+    return select(logs, l -> l.getService().equals(service));
   }
 
   public List<Event> events(String service) {
@@ -310,6 +322,34 @@ public final class SkyWalkingCollector implements AutoCloseable {
     };
   }
 
+  LogReportServiceGrpc.LogReportServiceImplBase logReports() {
+    return new LogReportServiceGrpc.LogReportServiceImplBase() {
+      @Override
+      public StreamObserver<LogData> collect(StreamObserver<Commands> response) {
+        LogSource source = new LogSource();
+        return stream(response, log -> logs.add(source.complete(log)));
+      }
+    };
+  }
+
+  /**
+   * Like {@link MeterSource} for logs: OAP's protocol lets the lines after the first of a stream
+   * leave out the service and instance.
+   */
+  private static final class LogSource {
+    private String service = "";
+    private String instance = "";
+
+    LogData complete(LogData log) {
+      if (!log.getService().isEmpty()) {
+        service = log.getService();
+        instance = log.getServiceInstance();
+        return log;
+      }
+      return log.toBuilder().setService(service).setServiceInstance(instance).build();
+    }
+  }
+
   /** Remembers the service and instance named by the first meter of a stream. */
   private static final class MeterSource {
     private String service = "";
@@ -335,13 +375,14 @@ public final class SkyWalkingCollector implements AutoCloseable {
         .forEach(
             i ->
                 lines.add(
-                    "  %s/%s: %d JVM metric reports, %d meters, %d segments, %d events"
+                    "  %s/%s: %d JVM metric reports, %d meters, %d segments, %d log lines, %d events"
                         .formatted(
                             i.service(),
                             i.name(),
                             jvmMetrics(i.service(), i.name()).size(),
                             meters(i.service()).size(),
                             segments(i.service()).size(),
+                            logs(i.service()).size(),
                             events(i.service()).size())));
     return String.join("\n", lines);
   }

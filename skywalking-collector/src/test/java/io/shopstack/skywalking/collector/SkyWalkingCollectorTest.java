@@ -1,6 +1,7 @@
 package io.shopstack.skywalking.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
@@ -24,6 +25,11 @@ import org.apache.skywalking.apm.network.language.agent.v3.MeterReportServiceGrp
 import org.apache.skywalking.apm.network.language.agent.v3.MeterSingleValue;
 import org.apache.skywalking.apm.network.language.agent.v3.SegmentObject;
 import org.apache.skywalking.apm.network.language.agent.v3.TraceSegmentReportServiceGrpc;
+import org.apache.skywalking.apm.network.logging.v3.LogData;
+import org.apache.skywalking.apm.network.logging.v3.LogDataBody;
+import org.apache.skywalking.apm.network.logging.v3.LogReportServiceGrpc;
+import org.apache.skywalking.apm.network.logging.v3.TextLog;
+import org.apache.skywalking.apm.network.logging.v3.TraceContext;
 import org.apache.skywalking.apm.network.management.v3.InstancePingPkg;
 import org.apache.skywalking.apm.network.management.v3.InstanceProperties;
 import org.apache.skywalking.apm.network.management.v3.ManagementServiceGrpc;
@@ -150,6 +156,35 @@ class SkyWalkingCollectorTest {
         .extracting(SegmentObject::getTraceId)
         .isEqualTo("t1");
     assertThat(collector.events("gateway")).extracting(Event::getName).containsExactly("Start");
+  }
+
+  /**
+   * Log lines as apm-toolkit's logback appender sends them through the agent: one stream, the
+   * service named on the first line only, the trace context on the lines logged inside a trace.
+   */
+  @Test
+  void recordsStreamedLogLinesUnderTheServiceOfTheirStream() {
+    Commands answer =
+        sendStream(
+            LogReportServiceGrpc.newStub(channel)::collect,
+            LogData.newBuilder()
+                .setService("order-service")
+                .setServiceInstance("order-1")
+                .setBody(LogDataBody.newBuilder().setText(TextLog.newBuilder().setText("placed")))
+                .setTraceContext(
+                    TraceContext.newBuilder().setTraceId("t1").setTraceSegmentId("s1").setSpanId(0))
+                .build(),
+            LogData.newBuilder()
+                .setBody(LogDataBody.newBuilder().setText(TextLog.newBuilder().setText("idle")))
+                .build());
+
+    assertThat(answer).isEqualTo(Commands.getDefaultInstance());
+    assertThat(collector.logs("order-service"))
+        .extracting(
+            l -> l.getBody().getText().getText() + "@" + l.getServiceInstance(),
+            l -> l.getTraceContext().getTraceId())
+        .containsExactly(tuple("placed@order-1", "t1"), tuple("idle@order-1", ""));
+    assertThat(collector.logs("gateway")).isEmpty();
   }
 
   @Test

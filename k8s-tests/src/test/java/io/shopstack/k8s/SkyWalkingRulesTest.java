@@ -63,6 +63,7 @@ class SkyWalkingRulesTest {
             "meter_shop_orders_reservation_calls",
             "meter_shop_orders_reservation_duration",
             "meter_shop_orders_reservation_percentile",
+            "meter_shop_orders_pending",
             "meter_shop_inventory_reservations");
   }
 
@@ -76,6 +77,7 @@ class SkyWalkingRulesTest {
             "shop_orders_reservation_sum",
             "shop_orders_reservation_max",
             "shop_orders_reservation_histogram",
+            "shop_orders_pending",
             "shop_inventory_reservations");
     assertThat(meters.get("shop_orders_placed")).startsWith("order-service/");
     assertThat(meters.get("shop_inventory_reservations")).startsWith("inventory-service/");

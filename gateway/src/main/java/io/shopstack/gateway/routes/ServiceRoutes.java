@@ -56,8 +56,10 @@ class ServiceRoutes {
       String id, String pattern, String serviceId, ProblemWriter problems) {
     return route(id)
         .route(path(pattern), http())
-        // The first filter is the outermost: it also sees "no instance" from lb(). (onError()
-        // would not: the builder puts error handlers inside all filters.)
+        // The first filter is the outermost: the access line sees every answer, problems
+        // included; DownstreamFailures also sees "no instance" from lb(). (onError() would not:
+        // the builder puts error handlers inside all filters.)
+        .filter(new AccessLog(serviceId))
         .filter(new DownstreamFailures(serviceId, problems))
         .filter(lb(serviceId))
         .build();

@@ -15,11 +15,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -35,6 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(
     webEnvironment = WebEnvironment.RANDOM_PORT,
     properties = "server.address=127.0.0.1")
+@ExtendWith(OutputCaptureExtension.class)
 class GatewaySecurityIT {
 
   static final FakeService orders = FakeService.start("order-service");
@@ -125,6 +129,21 @@ class GatewaySecurityIT {
   @Test
   void theCatalogueIsPublic() throws Exception {
     assertThat(get("/api/inventory/items", null).statusCode()).isEqualTo(200);
+  }
+
+  /** The gateway's access line: what was routed where and how it ended, never the token. */
+  @Test
+  void logsOneLinePerRoutedRequestWithoutTokenOrQuery(CapturedOutput output) throws Exception {
+    String alice = issuer.customer("alice");
+    orders.answer(request -> FakeService.Answer.json(200, "{}"));
+
+    assertThat(get("/api/orders?status=PENDING&secret=s3cr3t", alice).statusCode()).isEqualTo(200);
+
+    assertThat(output.getOut())
+        .containsPattern("GET /api/orders -> order-service: 200 in [0-9]+ ms")
+        .doesNotContain(alice)
+        .doesNotContain(alice.substring(alice.lastIndexOf('.') + 1))
+        .doesNotContain("s3cr3t");
   }
 
   @Test

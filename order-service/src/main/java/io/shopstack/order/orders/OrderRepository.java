@@ -227,6 +227,13 @@ class OrderRepository {
     return withLines(query.query(OrderRepository::order).list());
   }
 
+  /** How many orders are PENDING now, of all customers (orders_status_created_at_idx). */
+  long countPending() {
+    return jdbc.sql("select count(*) from orders where status = 'PENDING'")
+        .query(Long.class)
+        .single();
+  }
+
   /** Whether the order was created at least {@code age} ago, by the database's clock. */
   boolean olderThan(UUID id, Duration age) {
     return jdbc.sql(

@@ -30,16 +30,7 @@ class ObservabilityIT extends IntegrationTest {
   void exposesOrderMetrics() {
     place(lines("A-1", 1), 201);
 
-    String metrics =
-        http.get()
-            .uri("/actuator/prometheus")
-            .exchange()
-            .expectStatus()
-            .isOk()
-            .returnResult(String.class)
-            .getResponseBody();
-
-    assertThat(metrics)
+    assertThat(prometheus())
         .containsPattern("shop_orders_placed_total\\{.*outcome=\"confirmed\".*} [1-9]")
         .containsPattern("shop_orders_reservation_seconds_count\\{.*outcome=\"reserved\".*} [1-9]")
         // The buckets OAP computes the reservation percentiles from (management.metrics.
@@ -60,16 +51,19 @@ class ObservabilityIT extends IntegrationTest {
   }
 
   private double gauge(String name) {
-    String metrics =
-        http.get()
-            .uri("/actuator/prometheus")
-            .exchange()
-            .expectStatus()
-            .isOk()
-            .returnResult(String.class)
-            .getResponseBody();
+    String metrics = prometheus();
     Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*})? ([0-9.E+-]+)$").matcher(metrics);
     assertThat(m.find()).as(metrics).isTrue();
     return Double.parseDouble(m.group(2));
+  }
+
+  private String prometheus() {
+    return http.get()
+        .uri("/actuator/prometheus")
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .returnResult(String.class)
+        .getResponseBody();
   }
 }

@@ -13,9 +13,9 @@ import org.springframework.context.annotation.Configuration;
  *
  * <p>Why not the JDK's client, Spring Boot's default: it is asynchronous inside (a selector thread
  * and completion stages per exchange), while the gateway calls it from a request thread that waits
- * for the answer anyway. HttpClient 5's classic API does the exchange on the calling thread;
- * measured on the benchmark's proxied read (docs/performance.md) the gateway needed about a fifth
- * less CPU per request.
+ * for the answer anyway. HttpClient 5's classic API does the exchange on the calling thread, and
+ * the gateway needs less CPU per proxied request with it (the benchmark's figures are in
+ * docs/performance.md).
  */
 @Configuration(proxyBeanMethods = false)
 class ServiceClient {

@@ -1,11 +1,13 @@
 package io.shopstack.inventory.items;
 
+import static org.springframework.http.HttpStatus.CONFLICT;
+import static org.springframework.http.HttpStatus.NOT_FOUND;
+import static org.springframework.http.HttpStatus.UNPROCESSABLE_CONTENT;
+
 import io.shopstack.defaults.web.Problems;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
 /** The problem documents of the item APIs; service-defaults renders them. */
@@ -14,14 +16,12 @@ final class ItemProblems {
   private ItemProblems() {}
 
   static ErrorResponseException notFound(String sku) {
-    ProblemDetail problem =
-        Problems.of(
-            HttpStatus.NOT_FOUND,
-            "item-not-found",
-            "Item not found",
-            "There is no item with sku " + sku + ".");
-    problem.setProperty("sku", sku);
-    return new ErrorResponseException(HttpStatus.NOT_FOUND, problem, null);
+    return Problems.error(
+        NOT_FOUND,
+        "item-not-found",
+        "Item not found",
+        "There is no item with sku " + sku + ".",
+        Map.of("sku", sku));
   }
 
   static ErrorResponseException invalidSku() {
@@ -30,35 +30,25 @@ final class ItemProblems {
 
   /** A 400 shaped like the ones for invalid bodies: which field, and what is wrong with it. */
   static ErrorResponseException invalid(String detail, String field, String message) {
-    ProblemDetail problem = ProblemDetail.forStatus(HttpStatus.BAD_REQUEST);
-    problem.setTitle("Invalid request");
-    problem.setDetail(detail);
-    problem.setProperty("errors", List.of(Map.of("field", field, "message", message)));
-    return new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
+    return Problems.invalid(detail, List.of(Map.of("field", field, "message", message)));
   }
 
   static ErrorResponseException adjustmentRefused(String sku, int change, int available) {
-    ProblemDetail problem =
-        Problems.of(
-            HttpStatus.CONFLICT,
-            "stock-adjustment-refused",
-            "Stock adjustment refused",
-            "Changing the stock of %s by %d would take it below 0 or above %d; it is %d."
-                .formatted(sku, change, StockAdjustment.MAX_AVAILABLE, available));
-    problem.setProperty("sku", sku);
-    problem.setProperty("change", change);
-    problem.setProperty("available", available);
-    return new ErrorResponseException(HttpStatus.CONFLICT, problem, null);
+    return Problems.error(
+        CONFLICT,
+        "stock-adjustment-refused",
+        "Stock adjustment refused",
+        "Changing the stock of %s by %d would take it below 0 or above %d; it is %d."
+            .formatted(sku, change, StockAdjustment.MAX_AVAILABLE, available),
+        Map.of("sku", sku, "change", change, "available", available));
   }
 
   static ErrorResponseException adjustmentMismatch(UUID id) {
-    ProblemDetail problem =
-        Problems.of(
-            HttpStatus.UNPROCESSABLE_CONTENT,
-            "stock-adjustment-mismatch",
-            "Adjustment id already used",
-            "Adjustment " + id + " was already made with another sku or change.");
-    problem.setProperty("adjustmentId", id);
-    return new ErrorResponseException(HttpStatus.UNPROCESSABLE_CONTENT, problem, null);
+    return Problems.error(
+        UNPROCESSABLE_CONTENT,
+        "stock-adjustment-mismatch",
+        "Adjustment id already used",
+        "Adjustment " + id + " was already made with another sku or change.",
+        Map.of("adjustmentId", id));
   }
 }

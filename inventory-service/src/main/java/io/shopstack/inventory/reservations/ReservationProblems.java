@@ -1,10 +1,13 @@
 package io.shopstack.inventory.reservations;
 
+import static org.springframework.http.HttpStatus.CONFLICT;
+import static org.springframework.http.HttpStatus.NOT_FOUND;
+import static org.springframework.http.HttpStatus.UNPROCESSABLE_CONTENT;
+
 import io.shopstack.defaults.web.Problems;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
 /** The problem documents of the reservation API; service-defaults renders them. */
@@ -13,47 +16,38 @@ final class ReservationProblems {
   private ReservationProblems() {}
 
   static ErrorResponseException insufficientStock(UUID orderId, List<ShortLine> lines) {
-    ProblemDetail problem =
-        Problems.of(
-            HttpStatus.CONFLICT,
-            "insufficient-stock",
-            "Insufficient stock",
-            "Not every line can be served, so nothing was reserved for order " + orderId + ".");
-    problem.setProperty("orderId", orderId);
-    problem.setProperty("lines", lines);
-    return new ErrorResponseException(HttpStatus.CONFLICT, problem, null);
+    return Problems.error(
+        CONFLICT,
+        "insufficient-stock",
+        "Insufficient stock",
+        "Not every line can be served, so nothing was reserved for order " + orderId + ".",
+        Map.of("orderId", orderId, "lines", lines));
   }
 
   static ErrorResponseException released(UUID orderId) {
-    ProblemDetail problem =
-        Problems.of(
-            HttpStatus.CONFLICT,
-            "reservation-released",
-            "Reservation released",
-            "Order " + orderId + " was released, so it can no longer reserve stock.");
-    problem.setProperty("orderId", orderId);
-    return new ErrorResponseException(HttpStatus.CONFLICT, problem, null);
+    return Problems.error(
+        CONFLICT,
+        "reservation-released",
+        "Reservation released",
+        "Order " + orderId + " was released, so it can no longer reserve stock.",
+        Map.of("orderId", orderId));
   }
 
   static ErrorResponseException mismatch(UUID orderId) {
-    ProblemDetail problem =
-        Problems.of(
-            HttpStatus.UNPROCESSABLE_CONTENT,
-            "reservation-mismatch",
-            "Order id already used",
-            "Order " + orderId + " already asked for a reservation with other lines.");
-    problem.setProperty("orderId", orderId);
-    return new ErrorResponseException(HttpStatus.UNPROCESSABLE_CONTENT, problem, null);
+    return Problems.error(
+        UNPROCESSABLE_CONTENT,
+        "reservation-mismatch",
+        "Order id already used",
+        "Order " + orderId + " already asked for a reservation with other lines.",
+        Map.of("orderId", orderId));
   }
 
   static ErrorResponseException notFound(UUID orderId) {
-    ProblemDetail problem =
-        Problems.of(
-            HttpStatus.NOT_FOUND,
-            "reservation-not-found",
-            "Reservation not found",
-            "There is no reservation for order " + orderId + ".");
-    problem.setProperty("orderId", orderId);
-    return new ErrorResponseException(HttpStatus.NOT_FOUND, problem, null);
+    return Problems.error(
+        NOT_FOUND,
+        "reservation-not-found",
+        "Reservation not found",
+        "There is no reservation for order " + orderId + ".",
+        Map.of("orderId", orderId));
   }
 }

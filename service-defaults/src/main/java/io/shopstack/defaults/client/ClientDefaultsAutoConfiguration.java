@@ -3,6 +3,7 @@ package io.shopstack.defaults.client;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import tools.jackson.databind.json.JsonMapper;
@@ -19,6 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class ClientDefaultsAutoConfiguration {
 
   @Bean
+  @ConditionalOnMissingBean
   TolerantJsonResponses tolerantJsonResponses(JsonMapper json) {
     return new TolerantJsonResponses(json);
   }

@@ -1,5 +1,6 @@
 package io.shopstack.defaults.client;
 
+import io.shopstack.defaults.ShopProperties;
 import io.shopstack.defaults.secrets.MissingSecretsException;
 import io.shopstack.defaults.security.AuthServerHttp;
 import org.springframework.beans.factory.annotation.Value;
@@ -7,6 +8,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.converter.FormHttpMessageConverter;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
@@ -39,6 +41,7 @@ import org.springframework.web.client.RestClient;
         "org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration")
 @ConditionalOnClass(OAuth2ClientHttpRequestInterceptor.class)
 @ConditionalOnBean(ClientRegistrationRepository.class)
+@EnableConfigurationProperties(ShopProperties.class)
 public class ServiceCredentialsAutoConfiguration {
 
   /** The client registration a service authenticates with. */
@@ -81,12 +84,13 @@ public class ServiceCredentialsAutoConfiguration {
   }
 
   @Bean
+  @ConditionalOnMissingBean
   ServiceCredentials serviceCredentials(
       OAuth2AuthorizedClientManager manager,
       OAuth2AuthorizedClientService clients,
       ClientRegistrationRepository registrations,
       @Value("${spring.application.name:service}") String application,
-      @Value("${shop.secrets.directory:/etc/shop/secrets}") String secrets) {
+      ShopProperties settings) {
     ClientRegistration registration = registrations.findByRegistrationId(REGISTRATION);
     if (registration == null) {
       throw new IllegalStateException(
@@ -98,7 +102,9 @@ public class ServiceCredentialsAutoConfiguration {
     }
     if (!StringUtils.hasText(registration.getClientSecret())) {
       throw new MissingSecretsException(
-          application, java.util.List.of("shop.auth.client-secret"), secrets);
+          application,
+          java.util.List.of("shop.auth.client-secret"),
+          settings.secrets().directory());
     }
     return new ServiceCredentials(manager, clients, registration.getClientId());
   }

@@ -1,10 +1,11 @@
 package io.shopstack.defaults.loadbalancer;
 
+import io.shopstack.defaults.ShopProperties;
 import java.time.Clock;
-import java.time.Duration;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.context.annotation.Bean;
@@ -17,10 +18,12 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration
 @ConditionalOnClass(ServiceInstanceListSupplier.class)
 @LoadBalancerClients(defaultConfiguration = SkipFailedInstancesConfiguration.class)
+@EnableConfigurationProperties(ShopProperties.class)
 public class LoadBalancerDefaultsAutoConfiguration {
 
   @Bean
-  FailedInstances failedInstances(@Value("${shop.loadbalancer.eject-for:10s}") Duration ejectFor) {
-    return new FailedInstances(ejectFor, Clock.systemUTC());
+  @ConditionalOnMissingBean
+  FailedInstances failedInstances(ShopProperties settings) {
+    return new FailedInstances(settings.loadbalancer().ejectFor(), Clock.systemUTC());
   }
 }

@@ -3,6 +3,7 @@ package io.shopstack.defaults.metrics;
 import org.apache.skywalking.apm.meter.micrometer.SkywalkingMeterRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -30,6 +31,7 @@ public class SkyWalkingMetricsAutoConfiguration {
   static final String AGENT_CLASS = "org.apache.skywalking.apm.agent.SkyWalkingAgent";
 
   @Bean
+  @ConditionalOnMissingBean
   SkywalkingMeterRegistry skywalkingMeterRegistry() {
     return new SkywalkingMeterRegistry();
   }

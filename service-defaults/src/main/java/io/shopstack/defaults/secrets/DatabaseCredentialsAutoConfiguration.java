@@ -2,6 +2,7 @@ package io.shopstack.defaults.secrets;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 
@@ -19,6 +20,7 @@ public class DatabaseCredentialsAutoConfiguration {
 
   // Static and a BeanFactoryPostProcessor: it runs before any bean, the DataSource included.
   @Bean
+  @ConditionalOnMissingBean
   static DatabaseCredentialsCheck databaseCredentialsCheck() {
     return new DatabaseCredentialsCheck();
   }

@@ -1,5 +1,6 @@
 package io.shopstack.defaults.secrets;
 
+import io.shopstack.defaults.ShopProperties;
 import java.util.List;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -47,8 +48,7 @@ class DatabaseCredentialsCheck implements BeanFactoryPostProcessor, EnvironmentA
       throw new MissingSecretsException(
           environment.getProperty("spring.application.name", "the application"),
           missing,
-          environment.getProperty(
-              "shop.secrets.directory", MissingSecretsException.DEFAULT_DIRECTORY));
+          ShopProperties.of(environment).secrets().directory());
     }
   }
 }

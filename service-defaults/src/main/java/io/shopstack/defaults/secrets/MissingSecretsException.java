@@ -6,9 +6,6 @@ import java.util.Locale;
 /** Secrets that a service cannot start without, and where each one is expected. */
 public class MissingSecretsException extends RuntimeException {
 
-  /** Where the manifests mount the services' Secrets (k8s/base/services/*.yaml). */
-  static final String DEFAULT_DIRECTORY = "/etc/shop/secrets";
-
   private final String application;
   private final List<String> properties;
   private final String directory;

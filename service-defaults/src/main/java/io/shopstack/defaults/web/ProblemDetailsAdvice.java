@@ -2,25 +2,22 @@ package io.shopstack.defaults.web;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
-import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.i18n.LocaleContextHolder;
+import org.springframework.core.NestedRuntimeException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
-import org.springframework.transaction.TransactionSystemException;
 import org.springframework.util.ClassUtils;
 import org.springframework.validation.method.ParameterErrors;
 import org.springframework.validation.method.ParameterValidationResult;
@@ -63,18 +60,16 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
       HttpHeaders headers,
       HttpStatusCode status,
       WebRequest request) {
-    ProblemDetail problem = ex.getBody();
-    problem.setTitle("Invalid request");
-    problem.setDetail("The request has invalid fields.");
-    List<Map<String, String>> errors =
-        ex.getBindingResult().getFieldErrors().stream()
-            .map(
-                e ->
-                    Map.of("field", e.getField(), "message", String.valueOf(e.getDefaultMessage())))
-            .sorted(Comparator.comparing(m -> m.get("field")))
-            .toList();
-    problem.setProperty("errors", errors);
-    return handleExceptionInternal(ex, problem, headers, status, request);
+    List<Map<String, String>> errors = new ArrayList<>();
+    ex.getBindingResult()
+        .getFieldErrors()
+        .forEach(e -> errors.add(error(e.getField(), e.getDefaultMessage())));
+    return handleExceptionInternal(
+        ex,
+        invalid(ex.getBody(), "The request has invalid fields.", errors),
+        headers,
+        status,
+        request);
   }
 
   @Override
@@ -83,9 +78,6 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
       HttpHeaders headers,
       HttpStatusCode status,
       WebRequest request) {
-    ProblemDetail problem = ex.getBody();
-    problem.setTitle("Invalid request");
-    problem.setDetail("The request has invalid parameters.");
     List<Map<String, String>> errors = new ArrayList<>();
     for (ParameterValidationResult result : ex.getParameterValidationResults()) {
       if (result instanceof ParameterErrors body) {
@@ -98,9 +90,12 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         result.getResolvableErrors().forEach(e -> errors.add(error(name, e.getDefaultMessage())));
       }
     }
-    errors.sort(Comparator.comparing(m -> m.get("field")));
-    problem.setProperty("errors", errors);
-    return handleExceptionInternal(ex, problem, headers, status, request);
+    return handleExceptionInternal(
+        ex,
+        invalid(ex.getBody(), "The request has invalid parameters.", errors),
+        headers,
+        status,
+        request);
   }
 
   @Override
@@ -109,10 +104,10 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
       HttpHeaders headers,
       HttpStatusCode status,
       WebRequest request) {
-    if (causedBy(ex, RequestBodyLimitFilter.BodyTooLargeException.class)) {
+    if (ex.contains(RequestBodyLimitFilter.BodyTooLargeException.class)) {
       ProblemDetail problem = ProblemDetail.forStatus(HttpStatus.CONTENT_TOO_LARGE);
       problem.setTitle("Request body too large");
-      problem.setDetail(rootMessage(ex));
+      problem.setDetail(ex.getMostSpecificCause().getMessage());
       return handleExceptionInternal(ex, problem, headers, HttpStatus.CONTENT_TOO_LARGE, request);
     }
     ProblemDetail problem = ProblemDetail.forStatus(HttpStatus.BAD_REQUEST);
@@ -143,12 +138,16 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<Object> unexpected(Exception ex, WebRequest request) {
-    if (isDatabaseUnreachable(ex)) {
+    DatabaseFailures.Failure database = JDBC ? DatabaseFailures.of(ex).orElse(null) : null;
+    if (database != null) {
       // Not a bug, and nothing to fix in the request: the client may retry later.
-      log.warn("Database unreachable: {}", rootMessage(ex));
+      log.warn("Database {}: {}", database.name().toLowerCase(Locale.ROOT), mostSpecific(ex));
       ProblemDetail problem = ProblemDetail.forStatus(HttpStatus.SERVICE_UNAVAILABLE);
       problem.setTitle("Service unavailable");
-      problem.setDetail("The service cannot reach its database; try again later.");
+      problem.setDetail(
+          database == DatabaseFailures.Failure.BUSY
+              ? "The service has no free database connection; try again later."
+              : "The service cannot reach its database; try again later.");
       HttpHeaders headers = new HttpHeaders();
       headers.set(HttpHeaders.RETRY_AFTER, "5");
       return handleExceptionInternal(ex, problem, headers, HttpStatus.SERVICE_UNAVAILABLE, request);
@@ -174,6 +173,16 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
       problems.enrich(problem, web.getNativeRequest(HttpServletRequest.class));
     }
     return super.handleExceptionInternal(ex, body, headers, status, request);
+  }
+
+  /** The shape of every 400 about the request's content: what is wrong, field by field. */
+  private static ProblemDetail invalid(
+      ProblemDetail problem, String detail, List<Map<String, String>> errors) {
+    problem.setTitle("Invalid request");
+    problem.setDetail(detail);
+    errors.sort(Comparator.comparing(m -> m.get("field")));
+    problem.setProperty("errors", errors);
+    return problem;
   }
 
   private static Map<String, String> error(String field, String message) {
@@ -206,61 +215,15 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         .replace(".[", "[");
   }
 
-  /**
-   * A connection that could not be had or was lost: the pool timed out waiting (SQL state 08 or a
-   * transient connection exception), or the server went away. Plain JDK types, so that this module
-   * needs no JDBC dependency.
-   */
-  static boolean isDatabaseUnreachable(Throwable ex) {
-    for (Throwable t = ex; t != null; t = t.getCause()) {
-      // A statement that failed on a dropped connection, then a rollback that failed too: Spring
-      // reports the rollback and keeps the first failure aside.
-      Throwable first = TRANSACTIONS ? Transactions.applicationException(t) : null;
-      if (first != null && first != t && isDatabaseUnreachable(first)) {
-        return true;
-      }
-      if (t instanceof SQLTransientConnectionException
-          || t instanceof SQLNonTransientConnectionException
-          || t instanceof SQLRecoverableException) {
-        return true;
-      }
-      if (t instanceof SQLException sql
-          && sql.getSQLState() != null
-          && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static final boolean TRANSACTIONS =
+  /** Services without a database have no Spring JDBC, and no database failures. */
+  private static final boolean JDBC =
       ClassUtils.isPresent(
-          "org.springframework.transaction.TransactionSystemException",
+          "org.springframework.jdbc.support.SQLStateSQLExceptionTranslator",
           ProblemDetailsAdvice.class.getClassLoader());
 
-  /** Loaded only where spring-tx is on the class path (services with a database). */
-  private static final class Transactions {
-    static Throwable applicationException(Throwable t) {
-      return t instanceof TransactionSystemException failed
-          ? failed.getApplicationException()
-          : null;
-    }
-  }
-
-  private static boolean causedBy(Throwable ex, Class<? extends Throwable> type) {
-    for (Throwable t = ex; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static String rootMessage(Throwable ex) {
-    Throwable t = ex;
-    while (t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t.getMessage();
+  private static String mostSpecific(Throwable ex) {
+    return ex instanceof NestedRuntimeException nested
+        ? nested.getMostSpecificCause().getMessage()
+        : ex.getMessage();
   }
 }

@@ -5,23 +5,24 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
+import org.springframework.http.server.ServletServerHttpResponse;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Adds what every problem document of this stack carries (the request path as {@code instance},
  * {@code requestId}, {@code traceId} when there is one), and writes problems from places that run
- * before Spring MVC, such as servlet filters.
+ * before Spring MVC (servlet filters, Tomcat's own refusals) with the same JSON message converter
+ * and the same mapper (Boot's, with its problem-details mix-in) as Spring MVC does.
  */
 public class ProblemWriter {
 
-  private final JsonMapper json;
+  private final JacksonJsonHttpMessageConverter converter;
 
   public ProblemWriter(JsonMapper json) {
-    this.json = json;
+    this.converter = new JacksonJsonHttpMessageConverter(json);
   }
 
   public ProblemDetail enrich(ProblemDetail problem, HttpServletRequest request) {
@@ -37,22 +38,17 @@ public class ProblemWriter {
     return problem;
   }
 
+  /** Answers the request with the problem, enriched. */
   public void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem)
       throws IOException {
-    enrich(problem, request);
+    send(response, enrich(problem, request));
+  }
+
+  /** Answers with the problem as it is. */
+  public void send(HttpServletResponse response, ProblemDetail problem) throws IOException {
     response.setStatus(problem.getStatus());
-    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", problem.getType() == null ? "about:blank" : problem.getType().toString());
-    body.put("title", problem.getTitle());
-    body.put("status", problem.getStatus());
-    if (problem.getDetail() != null) {
-      body.put("detail", problem.getDetail());
-    }
-    body.put("instance", String.valueOf(problem.getInstance()));
-    if (problem.getProperties() != null) {
-      body.putAll(problem.getProperties());
-    }
-    json.writeValue(response.getOutputStream(), body);
+    ServletServerHttpResponse output = new ServletServerHttpResponse(response);
+    converter.write(problem, MediaType.APPLICATION_PROBLEM_JSON, output);
+    output.flush();
   }
 }

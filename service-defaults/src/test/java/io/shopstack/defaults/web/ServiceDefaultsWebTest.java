@@ -170,7 +170,24 @@ class ServiceDefaultsWebTest {
         .andExpect(status().isServiceUnavailable())
         .andExpect(header().string("Retry-After", "5"))
         .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
-        .andExpect(jsonPath("$.title").value("Service unavailable"));
+        .andExpect(jsonPath("$.title").value("Service unavailable"))
+        .andExpect(jsonPath("$.detail", startsWith("The service cannot reach its database")));
+  }
+
+  @Test
+  void aPoolWithNoFreeConnectionIsA503ThatSaysSo() throws Exception {
+    mvc.perform(get("/things/7/busy-database"))
+        .andExpect(status().isServiceUnavailable())
+        .andExpect(header().string("Retry-After", "5"))
+        .andExpect(jsonPath("$.title").value("Service unavailable"))
+        .andExpect(jsonPath("$.detail", startsWith("The service has no free database connection")));
+  }
+
+  @Test
+  void aDatabaseThatAnswersWithAnErrorIsNoOutage() throws Exception {
+    mvc.perform(get("/things/7/duplicate"))
+        .andExpect(status().isInternalServerError())
+        .andExpect(jsonPath("$.title").value("Internal error"));
   }
 
   @Test
@@ -252,11 +269,30 @@ class ServiceDefaultsWebTest {
 
     @GetMapping("/things/{id}/no-database")
     Thing noDatabase(@PathVariable String id) {
-      // What Spring's JDBC support throws when the pool cannot hand out a connection.
-      throw new IllegalStateException(
+      // What Spring's JDBC support throws when the pool cannot hand out a connection because
+      // connecting fails: HikariCP's timeout carries the SQL state of the last failed attempt.
+      throw new org.springframework.jdbc.CannotGetJdbcConnectionException(
           "Failed to obtain JDBC Connection",
           new java.sql.SQLTransientConnectionException(
-              "HikariPool-1 - Connection is not available"));
+              "HikariPool-1 - Connection is not available, request timed out after 5000ms",
+              "08001",
+              new java.sql.SQLException("Connection to 127.0.0.1:5432 refused", "08001")));
+    }
+
+    @GetMapping("/things/{id}/busy-database")
+    Thing busyDatabase(@PathVariable String id) {
+      // Every connection was in use for the whole timeout; no connection attempt failed.
+      throw new org.springframework.transaction.CannotCreateTransactionException(
+          "Could not open JDBC Connection for transaction",
+          new java.sql.SQLTransientConnectionException(
+              "HikariPool-1 - Connection is not available, request timed out after 5000ms"));
+    }
+
+    @GetMapping("/things/{id}/duplicate")
+    Thing duplicate(@PathVariable String id) {
+      // A database that answers, with a bug of the service: a 500, not a 503.
+      throw new org.springframework.dao.DuplicateKeyException(
+          "duplicate key", new java.sql.SQLException("duplicate key value", "23505"));
     }
 
     @GetMapping("/things/{id}/lost-connection")

@@ -10,7 +10,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Layer 3, references: in every render, selectors match their pod templates, Services reach
  * existing pods on existing ports, every ConfigMap, Secret key, ServiceAccount, volume, claim, Role
  * and autoscaler target exists, in-cluster addresses name real Services and ports, and network
- * policies select real pods. Each check is also shown rejecting a broken fixture.
+ * policies select real pods (ReferenceRules, AddressRules, NetworkPolicyRules). Each check is also
+ * shown rejecting a broken fixture.
  */
 class CrossReferenceTest {
 

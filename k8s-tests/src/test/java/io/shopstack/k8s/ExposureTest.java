@@ -10,8 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -29,14 +29,8 @@ class ExposureTest {
   private static final Set<String> MANAGEMENT_PORTS = Set.of("9090", "management");
 
   @TestFactory
-  List<DynamicTest> onlyTheGatewayApiIsExposed() {
-    List<DynamicTest> tests = new ArrayList<>();
-    for (Map.Entry<String, List<JsonObject>> render : Renders.all().entrySet()) {
-      tests.add(
-          DynamicTest.dynamicTest(
-              render.getKey(), () -> assertThat(violations(render.getValue())).isEmpty()));
-    }
-    return tests;
+  Stream<DynamicTest> onlyTheGatewayApiIsExposed() {
+    return Fixtures.forEveryRender((render, objects) -> assertThat(violations(objects)).isEmpty());
   }
 
   @Test

@@ -20,6 +20,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -105,59 +106,42 @@ class IdentityTest {
   }
 
   @TestFactory
-  List<DynamicTest> eachClientsSecretEqualsAuthServersCopy() {
-    List<DynamicTest> tests = new ArrayList<>();
-    for (Map.Entry<String, List<JsonObject>> render : Renders.all().entrySet()) {
-      tests.add(
-          DynamicTest.dynamicTest(
-              render.getKey(),
-              () -> {
-                List<JsonObject> objects = render.getValue();
-                Map<String, String> authServer =
-                    files(objects, workload(objects, "Deployment/auth-server"));
-                for (Map.Entry<String, String> client : CLIENTS.entrySet()) {
-                  String expected =
-                      authServer.get("shop.auth.clients." + client.getKey() + ".secret");
-                  assertThat(expected)
-                      .as("auth-server's secret of %s", client.getKey())
-                      .isNotNull();
-                  assertThat(files(objects, workload(objects, client.getValue())))
-                      .as("%s's shop.auth.client-secret", client.getValue())
-                      .containsEntry("shop.auth.client-secret", expected);
-                }
-              }));
-    }
-    return tests;
+  Stream<DynamicTest> eachClientsSecretEqualsAuthServersCopy() {
+    return Fixtures.forEveryRender(
+        (render, objects) -> {
+          Map<String, String> authServer =
+              files(objects, workload(objects, "Deployment/auth-server"));
+          for (Map.Entry<String, String> client : CLIENTS.entrySet()) {
+            String expected = authServer.get("shop.auth.clients." + client.getKey() + ".secret");
+            assertThat(expected).as("auth-server's secret of %s", client.getKey()).isNotNull();
+            assertThat(files(objects, workload(objects, client.getValue())))
+                .as("%s's shop.auth.client-secret", client.getValue())
+                .containsEntry("shop.auth.client-secret", expected);
+          }
+        });
   }
 
   @TestFactory
-  List<DynamicTest> theSigningKeyIsAPkcs8RsaKeyOfAtLeast2048Bits() {
-    List<DynamicTest> tests = new ArrayList<>();
-    for (Map.Entry<String, List<JsonObject>> render : Renders.all().entrySet()) {
-      tests.add(
-          DynamicTest.dynamicTest(
-              render.getKey(),
-              () -> {
-                List<JsonObject> objects = render.getValue();
-                String pem =
-                    files(objects, workload(objects, "Deployment/auth-server"))
-                        .get("shop.auth.signing-key");
-                assertThat(pem)
-                    .isNotNull()
-                    .startsWith("-----BEGIN PRIVATE KEY-----")
-                    .contains("-----END PRIVATE KEY-----");
-                byte[] der =
-                    Base64.getMimeDecoder()
-                        .decode(
-                            pem.replace("-----BEGIN PRIVATE KEY-----", "")
-                                .replace("-----END PRIVATE KEY-----", ""));
-                RSAPrivateCrtKey key =
-                    (RSAPrivateCrtKey)
-                        KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
-                assertThat(key.getModulus().bitLength()).isGreaterThanOrEqualTo(2048);
-              }));
-    }
-    return tests;
+  Stream<DynamicTest> theSigningKeyIsAPkcs8RsaKeyOfAtLeast2048Bits() {
+    return Fixtures.forEveryRender(
+        (render, objects) -> {
+          String pem =
+              files(objects, workload(objects, "Deployment/auth-server"))
+                  .get("shop.auth.signing-key");
+          assertThat(pem)
+              .isNotNull()
+              .startsWith("-----BEGIN PRIVATE KEY-----")
+              .contains("-----END PRIVATE KEY-----");
+          byte[] der =
+              Base64.getMimeDecoder()
+                  .decode(
+                      pem.replace("-----BEGIN PRIVATE KEY-----", "")
+                          .replace("-----END PRIVATE KEY-----", ""));
+          RSAPrivateCrtKey key =
+              (RSAPrivateCrtKey)
+                  KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
+          assertThat(key.getModulus().bitLength()).isGreaterThanOrEqualTo(2048);
+        });
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.shopstack.k8s;
 
 import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -23,12 +25,15 @@ final class Manifests {
 
   private static final Gson GSON = new Gson();
 
+  /** A key written without a value (an alarm rule without settings) must stay visible. */
+  private static final Gson GSON_WITH_NULLS = new GsonBuilder().serializeNulls().create();
+
   private Manifests() {}
 
   /** Parses multi-document YAML into one JSON object per Kubernetes object. */
   static List<JsonObject> parse(String yaml) {
     List<JsonObject> objects = new ArrayList<>();
-    for (Object document : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(yaml)) {
+    for (Object document : safeYaml().loadAll(yaml)) {
       if (document != null) {
         objects.add(GSON.toJsonTree(document).getAsJsonObject());
       }
@@ -46,6 +51,26 @@ final class Manifests {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A YAML file that a ConfigMap mounts (OAP's rule files, for example), as one JSON object, so
+   * that it is read with the same accessors as the manifests.
+   */
+  static JsonObject yamlMapping(String file, String content) {
+    Object document = safeYaml().load(content);
+    if (document == null) {
+      return new JsonObject();
+    }
+    if (!(document instanceof Map<?, ?>)) {
+      throw new AssertionError(file + " is not a YAML mapping");
+    }
+    return GSON_WITH_NULLS.toJsonTree(document).getAsJsonObject();
+  }
+
+  /** Plain data only: a manifest or a mounted file must not construct Java objects. */
+  private static Yaml safeYaml() {
+    return new Yaml(new SafeConstructor(new LoaderOptions()));
   }
 
   static String kind(JsonObject o) {
@@ -71,20 +96,20 @@ final class Manifests {
   }
 
   static List<JsonObject> objects(JsonObject o, String... path) {
-    List<JsonObject> list = new ArrayList<>();
-    for (JsonElement e : arr(o, path)) {
-      if (e.isJsonObject()) {
-        list.add(e.getAsJsonObject());
-      }
-    }
-    return list;
+    return elements(arr(o, path), JsonElement::isJsonObject, JsonElement::getAsJsonObject);
   }
 
   static List<String> strings(JsonObject o, String... path) {
-    List<String> list = new ArrayList<>();
-    for (JsonElement e : arr(o, path)) {
-      if (e.isJsonPrimitive()) {
-        list.add(e.getAsString());
+    return elements(arr(o, path), JsonElement::isJsonPrimitive, JsonElement::getAsString);
+  }
+
+  /** The array's elements of one JSON type; the others are skipped. */
+  private static <T> List<T> elements(
+      JsonArray array, Predicate<JsonElement> type, Function<JsonElement, T> as) {
+    List<T> list = new ArrayList<>();
+    for (JsonElement e : array) {
+      if (type.test(e)) {
+        list.add(as.apply(e));
       }
     }
     return list;
@@ -193,6 +218,24 @@ final class Manifests {
         && selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
   }
 
+  /** The workloads whose pods a Service's selector selects. */
+  static List<Workload> selectedBy(List<JsonObject> objects, JsonObject service) {
+    Map<String, String> selector = stringMap(obj(service, "spec", "selector"));
+    return workloads(objects).stream().filter(w -> selectsMap(selector, w.podLabels())).toList();
+  }
+
+  /** The entry of a Service's ports that listens on the port number. */
+  static Optional<JsonObject> servicePort(JsonObject service, String port) {
+    return objects(service, "spec", "ports").stream()
+        .filter(p -> port.equals(str(p, "port")))
+        .findFirst();
+  }
+
+  /** Where a Service port leads: a container port's number or name; without targetPort, its own. */
+  static JsonElement targetPort(JsonObject servicePort) {
+    return servicePort.has("targetPort") ? servicePort.get("targetPort") : servicePort.get("port");
+  }
+
   /** A workload object and its pod template. */
   record Workload(JsonObject object, JsonObject template) {
 
@@ -211,6 +254,11 @@ final class Manifests {
     JsonObject podSpec() {
       JsonObject spec = obj(template, "spec");
       return spec == null ? new JsonObject() : spec;
+    }
+
+    /** The account the pod runs as: Kubernetes gives it "default" when none is named. */
+    String serviceAccount() {
+      return Optional.ofNullable(str(podSpec(), "serviceAccountName")).orElse("default");
     }
 
     Map<String, String> podLabels() {

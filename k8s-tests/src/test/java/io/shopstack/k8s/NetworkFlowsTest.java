@@ -1,30 +1,19 @@
 package io.shopstack.k8s;
 
-import static io.shopstack.k8s.Manifests.get;
-import static io.shopstack.k8s.Manifests.labels;
-import static io.shopstack.k8s.Manifests.obj;
 import static io.shopstack.k8s.Manifests.objects;
-import static io.shopstack.k8s.Manifests.ofKind;
-import static io.shopstack.k8s.Manifests.selects;
-import static io.shopstack.k8s.Manifests.str;
-import static io.shopstack.k8s.Manifests.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * The network-policies component, evaluated as a cluster would: for every pair of pods of the stack
- * and every port the destination listens on, a connection is allowed only when an egress rule of
- * the source and an ingress rule of the destination both allow it. The allowed flows must be
- * exactly the ones the stack needs; a policy that opens more, or forgets one, fails the test.
+ * The network-policies component, evaluated as a cluster would ({@link NetworkPolicyRules#flows}):
+ * the allowed flows must be exactly the ones the stack needs; a policy that opens more, or forgets
+ * one, fails the test.
  */
 class NetworkFlowsTest {
 
@@ -62,7 +51,7 @@ class NetworkFlowsTest {
   @Test
   void theNetworkPoliciesAllowExactlyTheFlowsTheStackNeeds() {
     List<JsonObject> objects = Renders.render(Renders.withComponents(List.of("network-policies")));
-    Set<String> allowed = flows(objects);
+    Set<String> allowed = NetworkPolicyRules.flows(objects);
 
     // OAP's own storage is part of SkyWalking, not of the shop: allowed, and nothing else to it.
     Set<String> shop = new TreeSet<>(allowed);
@@ -77,7 +66,7 @@ class NetworkFlowsTest {
   void theLoadTestJobReachesTheGatewayInventorysInternalApiAndAuthServerOnly() {
     List<JsonObject> objects =
         Renders.render(Renders.withComponents(List.of("network-policies", "load-test")));
-    Set<String> allowed = flows(objects);
+    Set<String> allowed = NetworkPolicyRules.flows(objects);
     allowed.removeIf(flow -> flow.startsWith("skywalking-oap -> banyandb:"));
 
     Set<String> loadTest = new TreeSet<>(allowed);
@@ -96,7 +85,8 @@ class NetworkFlowsTest {
   @Test
   void withoutTheComponentEverythingIsOpenSoTheCheckWouldNotice() {
     List<JsonObject> objects = Renders.render(Renders.k8s());
-    assertThat(flows(objects)).contains("outside -> postgres:5432", "batch-jobs -> postgres:5432");
+    assertThat(NetworkPolicyRules.flows(objects))
+        .contains("outside -> postgres:5432", "batch-jobs -> postgres:5432");
   }
 
   @Test
@@ -104,133 +94,8 @@ class NetworkFlowsTest {
     List<JsonObject> objects =
         new ArrayList<>(Renders.render(Renders.withComponents(List.of("network-policies"))));
     objects.addAll(Manifests.fixture("broken/network-policies/allow-all-to-postgres.yaml"));
-    assertThat(flows(objects)).contains("gateway -> postgres:5432").isNotEqualTo(NEEDED);
-  }
-
-  /** Every allowed "source -> destination:port" among the stack's pods. */
-  static Set<String> flows(List<JsonObject> objects) {
-    List<Pod> pods = new ArrayList<>();
-    for (Manifests.Workload workload : Manifests.workloads(objects)) {
-      Map<String, String> podLabels = labels(workload.template());
-      Map<String, Integer> ports = new HashMap<>();
-      for (JsonObject container : objects(workload.template(), "spec", "containers")) {
-        for (JsonObject port : objects(container, "ports")) {
-          int number = get(port, "containerPort").getAsInt();
-          ports.put(str(port, "name") == null ? String.valueOf(number) : str(port, "name"), number);
-        }
-      }
-      pods.add(new Pod(podLabels.get("app.kubernetes.io/name"), podLabels, ports));
-    }
-    List<JsonObject> policies = ofKind(objects, "NetworkPolicy");
-    Set<String> allowed = new TreeSet<>();
-    for (Pod destination : pods) {
-      for (int port : new TreeSet<>(destination.ports().values())) {
-        if (ingressAllows(policies, null, destination, port)) {
-          allowed.add("outside -> " + destination.name() + ":" + port);
-        }
-        for (Pod source : pods) {
-          if (source != destination
-              && egressAllows(policies, source, destination, port)
-              && ingressAllows(policies, source, destination, port)) {
-            allowed.add(source.name() + " -> " + destination.name() + ":" + port);
-          }
-        }
-      }
-    }
-    return allowed;
-  }
-
-  record Pod(String name, Map<String, String> labels, Map<String, Integer> ports) {}
-
-  private static boolean ingressAllows(
-      List<JsonObject> policies, Pod source, Pod destination, int port) {
-    List<JsonObject> selecting = selecting(policies, destination, "Ingress");
-    if (selecting.isEmpty()) {
-      return true;
-    }
-    for (JsonObject policy : selecting) {
-      for (JsonObject rule : objects(policy, "spec", "ingress")) {
-        if (portMatches(rule, destination, port) && peersMatch(rule, "from", source)) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private static boolean egressAllows(
-      List<JsonObject> policies, Pod source, Pod destination, int port) {
-    List<JsonObject> selecting = selecting(policies, source, "Egress");
-    if (selecting.isEmpty()) {
-      return true;
-    }
-    for (JsonObject policy : selecting) {
-      for (JsonObject rule : objects(policy, "spec", "egress")) {
-        if (portMatches(rule, destination, port) && peersMatch(rule, "to", destination)) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private static List<JsonObject> selecting(List<JsonObject> policies, Pod pod, String type) {
-    return policies.stream()
-        .filter(p -> selects(obj(p, "spec", "podSelector"), pod.labels()))
-        .filter(p -> strings(p, "spec", "policyTypes").contains(type))
-        .toList();
-  }
-
-  private static boolean portMatches(JsonObject rule, Pod destination, int port) {
-    List<JsonObject> ports = objects(rule, "ports");
-    if (ports.isEmpty()) {
-      return true;
-    }
-    for (JsonObject p : ports) {
-      JsonElement value = get(p, "port");
-      if (value == null) {
-        return true;
-      }
-      Integer number =
-          value.getAsJsonPrimitive().isNumber()
-              ? Integer.valueOf(value.getAsInt())
-              : destination.ports().get(value.getAsString());
-      if (number != null && number == port) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Whether the rule's peers include the pod ({@code null}: something outside the namespace). An
-   * ipBlock may cover pod addresses too, so it counts as matching anything.
-   */
-  private static boolean peersMatch(JsonObject rule, String field, Pod pod) {
-    if (get(rule, field) == null) {
-      return true;
-    }
-    for (JsonObject peer : objects(rule, field)) {
-      if (obj(peer, "ipBlock") != null) {
-        return true;
-      }
-      JsonObject namespaces = obj(peer, "namespaceSelector");
-      JsonObject podSelector = obj(peer, "podSelector");
-      if (pod == null) {
-        // Outside the namespace: only a namespace selector that is not this namespace's reaches it.
-        if (namespaces != null
-            && !selects(namespaces, Map.of("kubernetes.io/metadata.name", "shop"))) {
-          return true;
-        }
-        continue;
-      }
-      boolean namespaceOk =
-          namespaces == null || selects(namespaces, Map.of("kubernetes.io/metadata.name", "shop"));
-      boolean podOk = podSelector == null || selects(podSelector, pod.labels());
-      if (namespaceOk && podOk && (namespaces != null || podSelector != null)) {
-        return true;
-      }
-    }
-    return false;
+    assertThat(NetworkPolicyRules.flows(objects))
+        .contains("gateway -> postgres:5432")
+        .isNotEqualTo(NEEDED);
   }
 }

@@ -10,8 +10,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * What a real cluster does to the stack on day one and after: JVMs that must fit their memory limit
  * with their agent, a first apply that must not crash-loop while the databases start, singletons
  * that must not run twice, replicas spread per service, emptyDirs with limits, pinned images, no
- * bare Jobs and no egress to the whole internet. Every render passes each rule, and a broken
- * fixture shows each rule rejecting what it forbids.
+ * bare Jobs and no egress to the whole internet (MemoryRules, StartupRules, SchedulingRules,
+ * HygieneRules, DatabaseRules). Every render passes each rule, and a broken fixture shows each rule
+ * rejecting what it forbids.
  */
 class OperationsTest {
 

@@ -9,8 +9,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Layer 3, policy: in every render each container has requests, limits and a hardened security
  * context, long-running ones have probes, autoscaled Deployments roll out without losing capacity,
- * RBAC stays namespaced and away from Secrets, and labels and scrape annotations are in place.
- * Broken fixtures show each rule rejecting what it forbids.
+ * RBAC stays namespaced and away from Secrets, and labels and scrape annotations are in place
+ * (SecurityContextRules, ProbeAndResourceRules, ApiAccessRules, RolloutRules, LabelRules). Broken
+ * fixtures show each rule rejecting what it forbids.
  */
 class PolicyTest {
 

@@ -3,10 +3,8 @@ package io.shopstack.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.gson.JsonObject;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -21,25 +19,20 @@ class RenderTest {
 
   @TestFactory
   Stream<DynamicTest> everyRenderYieldsUniqueObjectsInTheShopNamespace() {
-    return Renders.all().entrySet().stream()
-        .map(
-            render ->
-                DynamicTest.dynamicTest(
-                    render.getKey(),
-                    () -> {
-                      List<JsonObject> objects = render.getValue();
-                      assertThat(objects).isNotEmpty();
-                      assertThat(objects.stream().map(Manifests::id))
-                          .as("kind/name pairs of %s", render.getKey())
-                          .doesNotHaveDuplicates();
-                      assertThat(objects)
-                          .filteredOn(o -> !"Namespace".equals(Manifests.kind(o)))
-                          .allSatisfy(
-                              o ->
-                                  assertThat(Manifests.str(o, "metadata", "namespace"))
-                                      .as(Manifests.id(o))
-                                      .isEqualTo("shop"));
-                    }));
+    return Fixtures.forEveryRender(
+        (render, objects) -> {
+          assertThat(objects).isNotEmpty();
+          assertThat(objects.stream().map(Manifests::id))
+              .as("kind/name pairs of %s", render)
+              .doesNotHaveDuplicates();
+          assertThat(objects)
+              .filteredOn(o -> !"Namespace".equals(Manifests.kind(o)))
+              .allSatisfy(
+                  o ->
+                      assertThat(Manifests.str(o, "metadata", "namespace"))
+                          .as(Manifests.id(o))
+                          .isEqualTo("shop"));
+        });
   }
 
   @Test

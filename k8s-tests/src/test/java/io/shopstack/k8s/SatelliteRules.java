@@ -3,14 +3,14 @@ package io.shopstack.k8s;
 import static io.shopstack.k8s.Manifests.env;
 import static io.shopstack.k8s.Manifests.find;
 import static io.shopstack.k8s.Manifests.id;
-import static io.shopstack.k8s.Manifests.obj;
 import static io.shopstack.k8s.Manifests.objects;
 import static io.shopstack.k8s.Manifests.ofKind;
-import static io.shopstack.k8s.Manifests.selectsMap;
+import static io.shopstack.k8s.Manifests.selectedBy;
+import static io.shopstack.k8s.Manifests.servicePort;
 import static io.shopstack.k8s.Manifests.str;
-import static io.shopstack.k8s.Manifests.stringMap;
 import static io.shopstack.k8s.Manifests.strings;
 import static io.shopstack.k8s.Manifests.workloads;
+import static io.shopstack.k8s.SkyWalkingRules.OAP_GRPC_PORT;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -51,11 +51,13 @@ final class SatelliteRules {
     return IMAGE.matcher(String.valueOf(str(container, "image"))).matches();
   }
 
+  static boolean runsSatellite(Workload w) {
+    return w.containers().stream().anyMatch(SatelliteRules::isSatellite);
+  }
+
   /** The workloads whose pods run a Satellite. */
   static List<Workload> satellites(List<JsonObject> objects) {
-    return workloads(objects).stream()
-        .filter(w -> w.containers().stream().anyMatch(SatelliteRules::isSatellite))
-        .toList();
+    return workloads(objects).stream().filter(SatelliteRules::runsSatellite).toList();
   }
 
   /** The Services that select Satellite pods. */
@@ -64,7 +66,7 @@ final class SatelliteRules {
   }
 
   static boolean selectsSatellite(List<JsonObject> objects, JsonObject service) {
-    return !selected(objects, service).isEmpty();
+    return !satellitesBehind(objects, service).isEmpty();
   }
 
   /**
@@ -87,7 +89,7 @@ final class SatelliteRules {
               + policy
               + ": an agent's stream may cross to another node's Satellite; set Local");
     }
-    List<Workload> satellites = selected(objects, service);
+    List<Workload> satellites = satellitesBehind(objects, service);
     for (Workload w : satellites) {
       if (!w.kind().equals("DaemonSet")) {
         problems.add(
@@ -97,13 +99,13 @@ final class SatelliteRules {
                 + " is not a DaemonSet: the agents of a node without its pod reach no Satellite");
       }
     }
-    if (objects(service, "spec", "ports").stream().noneMatch(p -> port.equals(str(p, "port")))) {
+    if (servicePort(service, port).isEmpty()) {
       problems.add(id(service) + " has no port " + port);
     } else {
       for (Workload w : satellites) {
         for (JsonObject container : w.containers()) {
           int listen = listenPort(container);
-          Integer reached = targetPort(service, port, w);
+          Integer reached = containerPortBehind(service, port, w);
           if (isSatellite(container) && (reached == null || reached != listen)) {
             problems.add(
                 id(service)
@@ -186,8 +188,7 @@ final class SatelliteRules {
       problems.add(where + ": the kubernetes finder's label selector and port select no OAP pod");
     }
     for (Workload upstream : upstreams) {
-      if (upstream.containers().stream()
-          .noneMatch(c -> String.valueOf(str(c, "image")).contains(Checks.OAP_IMAGE))) {
+      if (!SkyWalkingRules.runsOap(upstream)) {
         problems.add(
             where
                 + ": the kubernetes finder also forwards to "
@@ -195,19 +196,12 @@ final class SatelliteRules {
                 + ", which is not OAP");
       }
     }
-    String account = Optional.ofNullable(str(w.podSpec(), "serviceAccountName")).orElse("default");
+    String account = w.serviceAccount();
     if ("false".equals(str(w.podSpec(), "automountServiceAccountToken"))) {
       problems.add(where + ": the kubernetes finder calls the API, but the pod mounts no token");
     }
     boolean mayListPods =
-        ofKind(objects, "RoleBinding").stream()
-            .filter(
-                b ->
-                    objects(b, "subjects").stream()
-                        .anyMatch(
-                            s ->
-                                "ServiceAccount".equals(str(s, "kind"))
-                                    && account.equals(str(s, "name"))))
+        ApiAccessRules.bindingsOf(objects, account).stream()
             .flatMap(b -> find(objects, "Role", str(b, "roleRef", "name")).stream())
             .flatMap(r -> objects(r, "rules").stream())
             .anyMatch(
@@ -266,9 +260,9 @@ final class SatelliteRules {
       return violations;
     }
     Set<String> names = Set.copyOf(services.stream().map(Manifests::name).toList());
-    Set<String> flows = NetworkFlowsTest.flows(objects);
+    Set<String> flows = NetworkPolicyRules.flows(objects);
     for (Workload w : workloads(objects)) {
-      if (!"java".equals(w.podLabels().get(Checks.AGENT_LABEL))) {
+      if (!SkyWalkingWiringRules.hasAgent(w)) {
         continue;
       }
       for (JsonObject container : w.containers()) {
@@ -288,13 +282,13 @@ final class SatelliteRules {
           continue;
         }
         JsonObject service = find(objects, "Service", m.group(1)).orElseThrow();
-        for (Workload satellite : selected(objects, service)) {
+        for (Workload satellite : satellitesBehind(objects, service)) {
           String flow =
               w.podLabels().get("app.kubernetes.io/name")
                   + " -> "
                   + satellite.podLabels().get("app.kubernetes.io/name")
                   + ":"
-                  + targetPort(service, m.group(2), satellite);
+                  + containerPortBehind(service, m.group(2), satellite);
           if (!flows.contains(flow)) {
             violations.add(
                 where
@@ -345,7 +339,7 @@ final class SatelliteRules {
               from
                   + upstream.podLabels().get("app.kubernetes.io/name")
                   + ":"
-                  + targetPort(service.get(), m.group(2), upstream));
+                  + containerPortBehind(service.get(), m.group(2), upstream));
         }
       }
     }
@@ -362,23 +356,17 @@ final class SatelliteRules {
     if (service.isEmpty()) {
       return "no Service " + m.group(1);
     }
-    List<Workload> oaps =
-        selectedBy(objects, service.get()).stream()
-            .filter(
-                w ->
-                    w.containers().stream()
-                        .anyMatch(c -> String.valueOf(str(c, "image")).contains(Checks.OAP_IMAGE)))
-            .toList();
+    List<Workload> oaps = SkyWalkingRules.oapsBehind(objects, service.get());
     if (oaps.isEmpty()) {
       return "Service " + m.group(1) + " does not select a SkyWalking OAP pod";
     }
     for (Workload oap : oaps) {
-      Integer port = targetPort(service.get(), m.group(2), oap);
+      Integer port = containerPortBehind(service.get(), m.group(2), oap);
       if (port == null) {
         return "Service " + m.group(1) + " has no port " + m.group(2) + " to " + oap.id();
       }
-      if (port != Checks.OAP_GRPC_PORT) {
-        return "port " + m.group(2) + " is not OAP's gRPC port " + Checks.OAP_GRPC_PORT;
+      if (port != OAP_GRPC_PORT) {
+        return "port " + m.group(2) + " is not OAP's gRPC port " + OAP_GRPC_PORT;
       }
     }
     return null;
@@ -391,18 +379,12 @@ final class SatelliteRules {
   }
 
   /** The container port of the workload that the Service's port leads to, or null. */
-  private static Integer targetPort(JsonObject service, String port, Workload w) {
-    Optional<JsonObject> servicePort =
-        objects(service, "spec", "ports").stream()
-            .filter(p -> port.equals(str(p, "port")))
-            .findFirst();
-    if (servicePort.isEmpty()) {
+  private static Integer containerPortBehind(JsonObject service, String port, Workload w) {
+    Optional<JsonObject> entry = servicePort(service, port);
+    if (entry.isEmpty()) {
       return null;
     }
-    JsonElement target =
-        servicePort.get().has("targetPort")
-            ? servicePort.get().get("targetPort")
-            : servicePort.get().get("port");
+    JsonElement target = Manifests.targetPort(entry.get());
     if (target.getAsJsonPrimitive().isNumber()) {
       return target.getAsInt();
     }
@@ -413,14 +395,7 @@ final class SatelliteRules {
         .orElse(null);
   }
 
-  private static List<Workload> selected(List<JsonObject> objects, JsonObject service) {
-    return selectedBy(objects, service).stream()
-        .filter(w -> w.containers().stream().anyMatch(SatelliteRules::isSatellite))
-        .toList();
-  }
-
-  private static List<Workload> selectedBy(List<JsonObject> objects, JsonObject service) {
-    Map<String, String> selector = stringMap(obj(service, "spec", "selector"));
-    return workloads(objects).stream().filter(w -> selectsMap(selector, w.podLabels())).toList();
+  private static List<Workload> satellitesBehind(List<JsonObject> objects, JsonObject service) {
+    return selectedBy(objects, service).stream().filter(SatelliteRules::runsSatellite).toList();
   }
 }

@@ -3,9 +3,7 @@ package io.shopstack.k8s;
 import static io.shopstack.k8s.Manifests.env;
 import static io.shopstack.k8s.Manifests.find;
 import static io.shopstack.k8s.Manifests.ofKind;
-import static io.shopstack.k8s.Manifests.selectsMap;
 import static io.shopstack.k8s.Manifests.str;
-import static io.shopstack.k8s.Manifests.stringMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
@@ -37,15 +35,7 @@ class SatelliteTest {
 
   static final String COMPONENT = "skywalking-satellite";
 
-  private static final List<String> JVM_WORKLOADS =
-      List.of(
-          "Deployment/auth-server",
-          "Deployment/gateway",
-          "Deployment/order-service",
-          "Deployment/inventory-service",
-          "CronJob/batch-jobs");
-
-  /** The checks of Checks.ALL that every pod and policy of the stack passes. */
+  /** The checks that every pod and policy of the stack passes. */
   private static final List<String> STACK_RULES =
       List.of(
           "selectors",
@@ -77,26 +67,21 @@ class SatelliteTest {
 
   @TestFactory
   Stream<DynamicTest> everyRenderWithTheSatelliteRelaysEveryAgentToOap() {
-    return Renders.all().entrySet().stream()
-        .map(
-            render ->
-                DynamicTest.dynamicTest(
-                    render.getKey(),
-                    () -> {
-                      List<JsonObject> objects = render.getValue();
-                      assertThat(SatelliteRules.relays(objects))
-                          .as("satellite relay violations in %s", render.getKey())
-                          .isEmpty();
-                      assertThat(SatelliteRules.satellites(objects).isEmpty())
-                          .as("the Satellite runs in %s only with its component", render.getKey())
-                          .isEqualTo(!render.getKey().contains(COMPONENT));
-                    }));
+    return Fixtures.forEveryRender(
+        (render, objects) -> {
+          assertThat(SatelliteRules.relays(objects))
+              .as("satellite relay violations in %s", render)
+              .isEmpty();
+          assertThat(SatelliteRules.satellites(objects).isEmpty())
+              .as("the Satellite runs in %s only with its component", render)
+              .isEqualTo(!render.contains(COMPONENT));
+        });
   }
 
   @Test
   void everyJvmWorkloadReportsToItsNodesSatellite() {
     Map<String, String> collectors = collectors(satellite);
-    assertThat(collectors).containsOnlyKeys(JVM_WORKLOADS);
+    assertThat(collectors).containsOnlyKeys(SkyWalkingWiringTest.JVM_WORKLOADS);
     assertThat(collectors.values()).containsOnly("skywalking-satellite:11800");
     // Without the component they report to OAP itself, as before.
     assertThat(collectors(Renders.all().get("k8s")).values()).containsOnly("skywalking-oap:11800");
@@ -106,11 +91,7 @@ class SatelliteTest {
   void theServiceKeepsEachAgentOnItsNodeAndSelectsTheDaemonSet() {
     JsonObject service = find(satellite, "Service", COMPONENT).orElseThrow();
     assertThat(str(service, "spec", "internalTrafficPolicy")).isEqualTo("Local");
-    Map<String, String> selector = stringMap(Manifests.obj(service, "spec", "selector"));
-    List<Workload> selected =
-        Manifests.workloads(satellite).stream()
-            .filter(w -> selectsMap(selector, w.podLabels()))
-            .toList();
+    List<Workload> selected = Manifests.selectedBy(satellite, service);
     assertThat(selected).extracting(Workload::id).containsExactly("DaemonSet/" + COMPONENT);
     assertThat(SatelliteRules.satellites(satellite))
         .extracting(Workload::id)
@@ -159,15 +140,7 @@ class SatelliteTest {
                         DynamicTest.dynamicTest(
                             "schema on " + render.getKey(),
                             () -> assertThat(Schema.check(render.getValue())).isEmpty())),
-                    STACK_RULES.stream()
-                        .map(
-                            check ->
-                                DynamicTest.dynamicTest(
-                                    check + " on " + render.getKey(),
-                                    () ->
-                                        assertThat(Fixtures.run(check, render.getValue()))
-                                            .as("%s violations in %s", check, render.getKey())
-                                            .isEmpty()))));
+                    Fixtures.passes(render.getKey(), render.getValue(), STACK_RULES)));
   }
 
   @Test
@@ -181,7 +154,7 @@ class SatelliteTest {
   @Test
   void withTheNetworkPoliciesTheAgentsReachOapOnlyThroughTheSatellite() {
     Set<String> allowed =
-        NetworkFlowsTest.flows(Renders.all().get("k8s+network-policies+" + COMPONENT));
+        NetworkPolicyRules.flows(Renders.all().get("k8s+network-policies+" + COMPONENT));
     allowed.removeIf(flow -> flow.startsWith("skywalking-oap -> banyandb:"));
     Set<String> expected = new TreeSet<>();
     for (String flow : NetworkFlowsTest.NEEDED) {
@@ -197,7 +170,7 @@ class SatelliteTest {
 
   @Test
   void withoutTheNetworkPoliciesOnlyTheAgentsAndPrometheusReachTheSatellite() {
-    Set<String> flows = NetworkFlowsTest.flows(satellite);
+    Set<String> flows = NetworkPolicyRules.flows(satellite);
     assertThat(flows.stream().filter(f -> f.contains(" -> " + COMPONENT + ":")))
         .containsExactlyInAnyOrder(
             "outside -> skywalking-satellite:1234",
@@ -215,7 +188,7 @@ class SatelliteTest {
     List<JsonObject> objects =
         Renders.render(Renders.withComponents(List.of(COMPONENT, "network-policies")));
     assertThat(SatelliteRules.relays(objects))
-        .hasSize(JVM_WORKLOADS.size() + 1)
+        .hasSize(SkyWalkingWiringTest.JVM_WORKLOADS.size() + 1)
         .anySatisfy(
             v ->
                 assertThat(v)
@@ -264,11 +237,7 @@ class SatelliteTest {
         "kubernetes-finder-empty-selector.yaml | the kubernetes finder also forwards to DaemonSet/satellite, which is not OAP",
       })
   void rejectsABrokenRelay(String fixture, String message) {
-    List<JsonObject> objects = Manifests.fixture("broken/satellite/" + fixture);
-    assertThat(Schema.check(objects)).as("schema of fixture %s", fixture).isEmpty();
-    assertThat(SatelliteRules.relays(objects))
-        .as("relay violations of %s", fixture)
-        .anySatisfy(violation -> assertThat(violation).contains(message));
+    Fixtures.rejects("relays", "broken/satellite/" + fixture, message);
   }
 
   @Test
@@ -286,7 +255,7 @@ class SatelliteTest {
   /** SW_AGENT_COLLECTOR_BACKEND_SERVICES of each JVM workload's containers, by workload. */
   private static Map<String, String> collectors(List<JsonObject> objects) {
     return Manifests.workloads(objects).stream()
-        .filter(w -> "java".equals(w.podLabels().get(Checks.AGENT_LABEL)))
+        .filter(SkyWalkingWiringRules::hasAgent)
         .collect(
             Collectors.toMap(
                 Workload::id,

@@ -19,15 +19,9 @@ class SchemaTest {
 
   @TestFactory
   Stream<DynamicTest> everyRenderedObjectMatchesTheKubernetes132Models() {
-    return Renders.all().entrySet().stream()
-        .map(
-            render ->
-                DynamicTest.dynamicTest(
-                    render.getKey(),
-                    () ->
-                        assertThat(Schema.check(render.getValue()))
-                            .as("schema violations in %s", render.getKey())
-                            .isEmpty()));
+    return Fixtures.forEveryRender(
+        (render, objects) ->
+            assertThat(Schema.check(objects)).as("schema violations in %s", render).isEmpty());
   }
 
   @ParameterizedTest(name = "{0}")

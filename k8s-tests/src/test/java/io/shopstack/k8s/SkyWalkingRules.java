@@ -1,47 +1,46 @@
 package io.shopstack.k8s;
 
+import static io.shopstack.k8s.Manifests.arr;
 import static io.shopstack.k8s.Manifests.env;
 import static io.shopstack.k8s.Manifests.find;
 import static io.shopstack.k8s.Manifests.obj;
 import static io.shopstack.k8s.Manifests.objects;
+import static io.shopstack.k8s.Manifests.selectedBy;
 import static io.shopstack.k8s.Manifests.str;
 import static io.shopstack.k8s.Manifests.stringMap;
 import static io.shopstack.k8s.Manifests.workloads;
+import static io.shopstack.k8s.Manifests.yamlMapping;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.shopstack.k8s.Manifests.Workload;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Checks of what the stack gives SkyWalking OAP beside its image: the files mounted into OAP's
  * {@code /skywalking/config} (meter rules, alarm rules, UI templates, endpoint grouping) against
  * each other, against OAP's own defaults and against the services' sources; and the OAP, UI and
- * BanyanDB versions against each other. Each check returns its violations, one sentence each, like
- * {@link Checks}.
+ * BanyanDB versions against each other. OAP takes a wrong file silently or refuses to start, so
+ * each is read here as OAP reads it. Fixtures: {@code broken/skywalking-rules/}; the agents' side
+ * is SkyWalkingWiringRules'.
  */
 final class SkyWalkingRules {
+
+  static final String OAP_IMAGE = "skywalking-oap-server";
+  static final int OAP_GRPC_PORT = 11800;
 
   /** OAP puts config/ first on its class path, so a file mounted here wins over the jar's. */
   static final String CONFIG = "/skywalking/config/";
@@ -106,20 +105,19 @@ final class SkyWalkingRules {
   static final Map<String, List<String>> BANYANDB_API_BY_OAP =
       Map.of("10.2", List.of("0.8"), "10.3", List.of("0.9"), "10.4", List.of("0.10"));
 
-  private static final Yaml YAML = new Yaml(new SafeConstructor(new LoaderOptions()));
-
   private SkyWalkingRules() {}
 
-  /** Every check by name, in the order the tests report them. */
-  static Map<String, Function<List<JsonObject>, List<String>>> all() {
-    Map<String, Function<List<JsonObject>, List<String>>> checks = new LinkedHashMap<>();
-    checks.put("meterFiles", SkyWalkingRules::meterFilesActive);
-    checks.put("meterSamples", o -> meterRulesReadRegisteredMeters(o, Sources.meters()));
-    checks.put("alarmMetrics", SkyWalkingRules::alarmsUseDefinedMetrics);
-    checks.put("dashboardMetrics", SkyWalkingRules::templatesUseDefinedMetrics);
-    checks.put("endpointGrouping", o -> groupingCoversGatewayRoutes(o, Sources.gatewayEndpoints()));
-    checks.put("versions", SkyWalkingRules::versionsFit);
-    return checks;
+  static boolean isOap(JsonObject container) {
+    return String.valueOf(str(container, "image")).contains(OAP_IMAGE);
+  }
+
+  static boolean runsOap(Workload w) {
+    return w.containers().stream().anyMatch(SkyWalkingRules::isOap);
+  }
+
+  /** The OAP workloads that a Service selects: agents and Satellites report to those. */
+  static List<Workload> oapsBehind(List<JsonObject> objects, JsonObject service) {
+    return selectedBy(objects, service).stream().filter(SkyWalkingRules::runsOap).toList();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -159,7 +157,7 @@ final class SkyWalkingRules {
     List<Oap> oaps = new ArrayList<>();
     for (Workload w : workloads(objects)) {
       for (JsonObject container : w.containers()) {
-        if (String.valueOf(str(container, "image")).contains(Checks.OAP_IMAGE)) {
+        if (isOap(container)) {
           oaps.add(
               new Oap(
                   w.id() + " container " + str(container, "name"),
@@ -218,17 +216,14 @@ final class SkyWalkingRules {
   /** A MAL file's metrics: metricPrefix_name (MetricConvert.formatMetricName) to expression. */
   static Map<String, String> malMetrics(String file, String content) {
     Map<String, String> metrics = new LinkedHashMap<>();
-    Map<?, ?> yaml = yamlMap(file, content);
-    String prefix = yaml.get("metricPrefix") == null ? null : yaml.get("metricPrefix").toString();
-    Object rules = yaml.get("metricsRules");
-    if (rules instanceof List<?> list) {
-      for (Object rule : list) {
-        if (rule instanceof Map<?, ?> r && r.get("name") != null) {
-          String name = r.get("name").toString();
-          metrics.put(
-              prefix == null ? name : prefix + "_" + name,
-              r.get("exp") == null ? "" : r.get("exp").toString());
-        }
+    JsonObject yaml = yamlMapping(file, content);
+    String prefix = str(yaml, "metricPrefix");
+    for (JsonObject rule : objects(yaml, "metricsRules")) {
+      String name = str(rule, "name");
+      if (name != null) {
+        metrics.put(
+            prefix == null ? name : prefix + "_" + name,
+            Objects.requireNonNullElse(str(rule, "exp"), ""));
       }
     }
     return metrics;
@@ -350,32 +345,30 @@ final class SkyWalkingRules {
         continue;
       }
       Set<String> defined = definedMetrics(oap);
-      Object rules = yamlMap("alarm-settings.yml", content).get("rules");
-      if (!(rules instanceof Map<?, ?> map)) {
+      JsonObject rules = obj(yamlMapping("alarm-settings.yml", content), "rules");
+      if (rules == null) {
         continue;
       }
-      map.forEach(
-          (id, settings) -> {
-            if (!id.toString().endsWith("_rule")) {
-              violations.add(
-                  oap.id() + ": alarm rule " + id + " is ignored by OAP (ids must end with _rule)");
-              return;
-            }
-            Object expression = settings instanceof Map<?, ?> s ? s.get("expression") : null;
-            for (String metric : mqeMetrics(String.valueOf(expression))) {
-              if (!defined.contains(metric)) {
-                violations.add(
-                    oap.id()
-                        + ": alarm rule "
-                        + id
-                        + " names metric "
-                        + metric
-                        + ", which no mounted MAL rule defines (defined: "
-                        + defined
-                        + ")");
-              }
-            }
-          });
+      for (String id : rules.keySet()) {
+        if (!id.endsWith("_rule")) {
+          violations.add(
+              oap.id() + ": alarm rule " + id + " is ignored by OAP (ids must end with _rule)");
+          continue;
+        }
+        for (String metric : mqeMetrics(String.valueOf(str(rules, id, "expression")))) {
+          if (!defined.contains(metric)) {
+            violations.add(
+                oap.id()
+                    + ": alarm rule "
+                    + id
+                    + " names metric "
+                    + metric
+                    + ", which no mounted MAL rule defines (defined: "
+                    + defined
+                    + ")");
+          }
+        }
+      }
     }
     return violations;
   }
@@ -448,11 +441,11 @@ final class SkyWalkingRules {
    * reports.
    */
   static List<String> groupingCoversGatewayRoutes(
-      List<JsonObject> objects, List<Sources.Endpoint> endpoints) {
+      List<JsonObject> objects, List<ServiceSources.Endpoint> endpoints) {
     List<String> violations = new ArrayList<>();
     Set<String> agentNames = new LinkedHashSet<>();
     for (Workload w : workloads(objects)) {
-      if ("java".equals(w.podLabels().get(Checks.AGENT_LABEL))) {
+      if (SkyWalkingWiringRules.hasAgent(w)) {
         agentNames.add(w.podLabels().get("app.kubernetes.io/name"));
       }
     }
@@ -460,16 +453,13 @@ final class SkyWalkingRules {
       String content = oap.files().get(GROUPING);
       Map<String, List<String>> rules = new LinkedHashMap<>();
       if (content != null) {
-        Object grouping = yamlMap("endpoint-name-grouping.yml", content).get("grouping");
-        if (grouping instanceof List<?> list) {
-          for (Object entry : list) {
-            if (entry instanceof Map<?, ?> m && m.get("service-name") != null) {
-              List<String> patterns = new ArrayList<>();
-              if (m.get("rules") instanceof List<?> r) {
-                r.forEach(p -> patterns.add(String.valueOf(p)));
-              }
-              rules.put(m.get("service-name").toString(), patterns);
-            }
+        JsonObject yaml = yamlMapping("endpoint-name-grouping.yml", content);
+        for (JsonObject entry : objects(yaml, "grouping")) {
+          String service = text(entry.get("service-name"));
+          if (service != null) {
+            List<String> patterns = new ArrayList<>();
+            arr(entry, "rules").forEach(p -> patterns.add(String.valueOf(text(p))));
+            rules.put(service, patterns);
           }
         }
       }
@@ -487,7 +477,7 @@ final class SkyWalkingRules {
       List<String> gateway = rules.getOrDefault("gateway", List.of());
       PatternTree tree = new PatternTree(gateway);
       Set<String> used = new LinkedHashSet<>();
-      for (Sources.Endpoint endpoint : endpoints) {
+      for (ServiceSources.Endpoint endpoint : endpoints) {
         String name = endpoint.name();
         String grouped = name.replaceAll("\\{[^/]*}", "{var}");
         String sample = name.replaceAll("\\{[^/]*}", "b44a04b0-0c1e-4f5e-9d0a-1c2d3e4f5a6b");
@@ -706,300 +696,14 @@ final class SkyWalkingRules {
     return text.substring(from).stripLeading().startsWith(s);
   }
 
-  private static Map<?, ?> yamlMap(String file, String content) {
-    Object yaml = YAML.load(content);
-    if (yaml == null) {
-      return Map.of();
-    }
-    if (!(yaml instanceof Map<?, ?> map)) {
-      throw new AssertionError(file + " is not a YAML mapping");
-    }
-    return map;
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // OAP's quick-match endpoint grouping
-
   /**
-   * OAP 10.4.0's quick-match grouping ({@code PatternTree} in server-core's
-   * config/group/uri/quickmatch): rules and names are split at '/', a "{var}" segment matches any
-   * segment, the first matching child wins with no backtracking, and only a node that ends a rule
-   * renames. A name of one segment is never renamed.
+   * A YAML value as written: a rule that is not a plain string stays a rule, and so is reported as
+   * matching nothing rather than dropped.
    */
-  static final class PatternTree {
-
-    private final Node root = new Node(null, true);
-
-    PatternTree(List<String> rules) {
-      for (String rule : rules) {
-        Node current = root;
-        for (String segment : segments(rule)) {
-          Node child = current.find(segment);
-          if (child == null) {
-            // OAP makes the first segment a literal, even "{var}".
-            child = new Node(segment, current == root);
-            current.children.add(child);
-          }
-          current = child;
-        }
-        current.rule = rule;
-      }
+  private static String text(JsonElement value) {
+    if (value == null || value.isJsonNull()) {
+      return null;
     }
-
-    /** The rule that renames the name, if one does. */
-    Optional<String> match(String name) {
-      List<String> segments = segments(name);
-      if (segments.size() <= 1) {
-        return Optional.empty();
-      }
-      Node current = root;
-      for (String segment : segments) {
-        Node next = null;
-        for (Node child : current.children) {
-          if (child.matches(segment)) {
-            next = child;
-            break;
-          }
-        }
-        if (next == null) {
-          return Optional.empty();
-        }
-        current = next;
-      }
-      return Optional.ofNullable(current.rule);
-    }
-
-    /** PatternTree.splitByCharacter: a leading '/' is dropped, empty inner segments are kept. */
-    private static List<String> segments(String s) {
-      List<String> parts = new ArrayList<>();
-      int start = 0;
-      for (int i = 0; i < s.length(); i++) {
-        if (s.charAt(i) == '/') {
-          if (i == 0) {
-            start = 1;
-            continue;
-          }
-          parts.add(s.substring(start, i));
-          start = i + 1;
-        }
-      }
-      if (start < s.length()) {
-        parts.add(s.substring(start));
-      }
-      return parts;
-    }
-
-    private static final class Node {
-      private final String segment;
-      private final boolean literal;
-      private final List<Node> children = new ArrayList<>();
-      private String rule;
-
-      Node(String segment, boolean literal) {
-        this.segment = segment;
-        this.literal = literal;
-      }
-
-      boolean matches(String s) {
-        return (!literal && "{var}".equals(segment)) || segment.equals(s);
-      }
-
-      Node find(String s) {
-        return children.stream().filter(c -> c.segment.equals(s)).findFirst().orElse(null);
-      }
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // The services' sources
-
-  /** What the services' main code says: the meters it registers and the gateway's endpoints. */
-  static final class Sources {
-
-    private Sources() {}
-
-    static Path root() {
-      return Renders.k8s().getParent();
-    }
-
-    /** Every src/main/java file of every module, by path relative to the repository. */
-    static Map<String, String> mainJava() {
-      Map<String, String> files = new LinkedHashMap<>();
-      try (Stream<Path> modules = Files.list(root())) {
-        for (Path module : modules.sorted().toList()) {
-          Path java = module.resolve("src/main/java");
-          if (!Files.isDirectory(java)) {
-            continue;
-          }
-          try (Stream<Path> paths = Files.walk(java)) {
-            paths
-                .filter(p -> p.toString().endsWith(".java"))
-                .sorted()
-                .forEach(
-                    p -> files.put(root().relativize(p).toString().replace('\\', '/'), read(p)));
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return files;
-    }
-
-    private static final Pattern BUILDER =
-        Pattern.compile(
-            "\\b(Counter|Timer|Gauge|DistributionSummary|LongTaskTimer)\\.builder\\(\\s*\"([^\"]+)\"");
-    private static final Pattern SHORTHAND =
-        Pattern.compile("\\.(counter|timer|gauge|summary)\\(\\s*\"([^\"]+)\"");
-    private static final Pattern ANNOTATION =
-        Pattern.compile("@(Timed|Counted)\\(\\s*(?:value\\s*=\\s*)?\"([^\"]+)\"");
-
-    /**
-     * The SkyWalking names of every meter that main code registers, to where: apm-toolkit's
-     * SkywalkingMeterRegistry (9.4.0) names a meter in snake case (Micrometer's
-     * NamingConvention.snakeCase: dots become underscores), sends a counter or gauge under that
-     * name, and a timer or distribution summary as name_count, name_sum and name_max, plus
-     * name_histogram when it publishes a histogram.
-     */
-    static Map<String, String> meters() {
-      Map<String, String> meters = new LinkedHashMap<>();
-      mainJava()
-          .forEach(
-              (file, source) -> {
-                for (Pattern pattern : List.of(BUILDER, SHORTHAND, ANNOTATION)) {
-                  Matcher m = pattern.matcher(source);
-                  while (m.find()) {
-                    String type = m.group(1).toLowerCase();
-                    String name = m.group(2);
-                    String base = name.replace('.', '_');
-                    String where = file + " (" + name + ")";
-                    switch (type) {
-                      case "counter", "counted", "gauge" -> meters.put(base, where);
-                      default -> {
-                        for (String suffix : List.of("_count", "_sum", "_max")) {
-                          meters.put(base + suffix, where);
-                        }
-                        if (publishesHistogram(file, source, m.end(), name)) {
-                          meters.put(base + "_histogram", where);
-                        }
-                      }
-                    }
-                  }
-                }
-              });
-      return meters;
-    }
-
-    /** The builder chain asks for a histogram, or the module's configuration does for the name. */
-    private static boolean publishesHistogram(String file, String source, int from, String meter) {
-      int end = source.indexOf(';', from);
-      String chain = source.substring(from, end < 0 ? source.length() : end);
-      if (chain.matches("(?s).*\\.(publishPercentileHistogram|serviceLevelObjectives)\\(.*")) {
-        return true;
-      }
-      String module = file.substring(0, file.indexOf("/src/main/java/"));
-      List<Path> configs = new ArrayList<>();
-      Path resources = root().resolve(module).resolve("src/main/resources");
-      for (String name : List.of("application.yaml", "application.yml", "application.properties")) {
-        configs.add(resources.resolve(name));
-      }
-      configs.add(root().resolve("k8s/base/config").resolve(module + ".yaml"));
-      for (Path config : configs) {
-        if (Files.isRegularFile(config)) {
-          String text = read(config);
-          if (text.contains(meter)
-              && (text.contains("percentiles-histogram") || text.matches("(?s).*\\bslo\\b.*"))) {
-            return true;
-          }
-        }
-      }
-      return false;
-    }
-
-    /** One path behind a gateway route, as the gateway's entry span names it (METHOD:path). */
-    record Endpoint(String method, String path, String route, String source) {
-      String name() {
-        return method + ":" + path;
-      }
-
-      boolean hasVariable() {
-        return path.contains("{");
-      }
-    }
-
-    private static final Pattern ROUTE =
-        Pattern.compile("proxy\\(\\s*(?:\"[^\"]*\",\\s*)?\"(/[^\"]*)\",\\s*\"([a-z][a-z0-9-]*)\"");
-    private static final Pattern MAPPING =
-        Pattern.compile("@(Request|Get|Post|Put|Delete|Patch)Mapping\\b(?:\\(([^)]*)\\))?");
-    private static final Pattern CLASS =
-        Pattern.compile("(?m)^(?:public\\s+|final\\s+|abstract\\s+)*(?:class|record)\\s+\\w+");
-    private static final Pattern MAPPING_PATH = Pattern.compile("\"(/[^\"]*)\"");
-
-    /**
-     * The gateway's routes (gateway's proxy(...) calls: path pattern and service id) and, behind
-     * each, the controller mappings of that service's module whose path the pattern matches.
-     */
-    static List<Endpoint> gatewayEndpoints() {
-      Map<String, String> sources = mainJava();
-      List<String[]> routes = new ArrayList<>();
-      sources.forEach(
-          (file, source) -> {
-            if (file.startsWith("gateway/")) {
-              Matcher m = ROUTE.matcher(source);
-              while (m.find()) {
-                routes.add(new String[] {m.group(1), m.group(2)});
-              }
-            }
-          });
-      if (routes.isEmpty()) {
-        throw new AssertionError("found no proxy(pattern, service) route in gateway/src/main/java");
-      }
-      List<Endpoint> endpoints = new ArrayList<>();
-      for (String[] route : routes) {
-        String prefix = route[0].replaceFirst("/\\*\\*$", "");
-        sources.forEach(
-            (file, source) -> {
-              if (!file.startsWith(route[1] + "/") || !source.contains("Controller")) {
-                return;
-              }
-              String base = "";
-              Matcher declaration = CLASS.matcher(source);
-              int classAt = declaration.find() ? declaration.start() : source.length();
-              Matcher m = MAPPING.matcher(source);
-              while (m.find()) {
-                String path = mappingPath(m.group(2));
-                if (m.start() < classAt) {
-                  base = path;
-                  continue;
-                }
-                if (m.group(1).equals("Request")) {
-                  continue; // a method without an HTTP method of its own: none in the services
-                }
-                String full = base + path;
-                if (full.equals(prefix) || full.startsWith(prefix + "/")) {
-                  String method = m.group(1).toUpperCase();
-                  String simple = file.substring(file.lastIndexOf('/') + 1);
-                  endpoints.add(new Endpoint(method, full, route[0], route[1] + " " + simple));
-                }
-              }
-            });
-      }
-      return endpoints;
-    }
-
-    private static String mappingPath(String arguments) {
-      if (arguments == null) {
-        return "";
-      }
-      Matcher m = MAPPING_PATH.matcher(arguments);
-      return m.find() ? m.group(1) : "";
-    }
-
-    private static String read(Path p) {
-      try {
-        return Files.readString(p);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
+    return value.isJsonPrimitive() ? value.getAsString() : value.toString();
   }
 }

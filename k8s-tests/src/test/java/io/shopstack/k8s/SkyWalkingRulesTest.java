@@ -2,14 +2,10 @@ package io.shopstack.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.gson.JsonObject;
 import io.shopstack.k8s.SkyWalkingRules.Oap;
-import io.shopstack.k8s.SkyWalkingRules.PatternTree;
-import io.shopstack.k8s.SkyWalkingRules.Sources;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -28,19 +24,13 @@ class SkyWalkingRulesTest {
 
   @TestFactory
   Stream<DynamicTest> everyRenderPasses() {
-    Map<String, Function<List<JsonObject>, List<String>>> checks = SkyWalkingRules.all();
-    return Renders.all().entrySet().stream()
-        .flatMap(
-            render ->
-                checks.entrySet().stream()
-                    .map(
-                        check ->
-                            DynamicTest.dynamicTest(
-                                check.getKey() + " on " + render.getKey(),
-                                () ->
-                                    assertThat(check.getValue().apply(render.getValue()))
-                                        .as("%s violations in %s", check.getKey(), render.getKey())
-                                        .isEmpty())));
+    return Fixtures.everyRenderPasses(
+        "meterFiles",
+        "meterSamples",
+        "alarmMetrics",
+        "dashboardMetrics",
+        "endpointGrouping",
+        "versions");
   }
 
   /** The checks above pass on the stack because it mounts the files, not because it has none. */
@@ -69,7 +59,7 @@ class SkyWalkingRulesTest {
 
   @Test
   void theServicesRegisterTheShopMetersUnderTheirSkyWalkingNames() {
-    Map<String, String> meters = Sources.meters();
+    Map<String, String> meters = ServiceSources.meters();
     assertThat(meters)
         .containsKeys(
             "shop_orders_placed",
@@ -85,7 +75,7 @@ class SkyWalkingRulesTest {
 
   @Test
   void theGatewayRoutesReachTheServicesControllers() {
-    assertThat(Sources.gatewayEndpoints().stream().map(Sources.Endpoint::name))
+    assertThat(ServiceSources.gatewayEndpoints().stream().map(ServiceSources.Endpoint::name))
         .contains(
             "POST:/api/orders",
             "GET:/api/orders/{id}",
@@ -146,10 +136,6 @@ class SkyWalkingRulesTest {
         "versions         | oap-not-in-table.yaml          | OAP 11.0.0 is not in the table of BanyanDB API versions",
       })
   void rejectsBrokenOapConfiguration(String check, String fixture, String message) {
-    List<JsonObject> objects = Manifests.fixture("broken/skywalking-rules/" + fixture);
-    assertThat(Schema.check(objects)).as("schema of fixture %s", fixture).isEmpty();
-    assertThat(SkyWalkingRules.all().get(check).apply(objects))
-        .as("%s violations of %s", check, fixture)
-        .anySatisfy(violation -> assertThat(violation).contains(message));
+    Fixtures.rejects(check, "broken/skywalking-rules/" + fixture, message);
   }
 }

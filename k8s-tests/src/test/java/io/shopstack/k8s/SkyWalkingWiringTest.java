@@ -14,10 +14,18 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Layer 3, observability: every JVM pod of every render (auth-server, the three services and the
  * CronJob's pods) gets the SkyWalking agent from the init container, reports under its own service
- * name and points at the OAP Service's gRPC port, as DESIGN.md prescribes. Broken fixtures show
- * each missing piece of that wiring being caught.
+ * name and points at the OAP Service's gRPC port, as DESIGN.md prescribes (SkyWalkingWiringRules).
+ * Broken fixtures show each missing piece of that wiring being caught.
  */
 class SkyWalkingWiringTest {
+
+  static final List<String> JVM_WORKLOADS =
+      List.of(
+          "Deployment/auth-server",
+          "Deployment/gateway",
+          "Deployment/order-service",
+          "Deployment/inventory-service",
+          "CronJob/batch-jobs");
 
   @TestFactory
   Stream<DynamicTest> everyJvmPodIsWiredToOap() {
@@ -26,38 +34,26 @@ class SkyWalkingWiringTest {
 
   @TestFactory
   Stream<DynamicTest> theFiveJvmWorkloadsCarryTheAgentUnderTheirOwnNames() {
-    return Renders.all().entrySet().stream()
-        .map(
-            render ->
-                DynamicTest.dynamicTest(
-                    render.getKey(),
-                    () -> {
-                      List<Workload> jvms =
-                          Manifests.workloads(render.getValue()).stream()
-                              .filter(w -> "java".equals(w.podLabels().get(Checks.AGENT_LABEL)))
-                              .toList();
-                      assertThat(jvms)
-                          .extracting(w -> w.kind() + "/" + w.name())
-                          .containsExactlyInAnyOrder(
-                              "Deployment/auth-server",
-                              "Deployment/gateway",
-                              "Deployment/order-service",
-                              "Deployment/inventory-service",
-                              "CronJob/batch-jobs");
-                      assertThat(jvms)
-                          .allSatisfy(
-                              w ->
-                                  assertThat(w.podLabels().get("app.kubernetes.io/name"))
-                                      .isEqualTo(w.name()));
-                      List<JsonObject> initContainers =
-                          jvms.stream().flatMap(w -> w.initContainers().stream()).toList();
-                      assertThat(initContainers).hasSize(5);
-                      assertThat(initContainers.stream().map(c -> Manifests.str(c, "image")))
-                          .as("one agent version everywhere")
-                          .allMatch(
-                              image -> image.matches("apache/skywalking-java-agent:9\\..*-java21"))
-                          .containsOnly(Manifests.str(initContainers.get(0), "image"));
-                    }));
+    return Fixtures.forEveryRender(
+        (render, objects) -> {
+          List<Workload> jvms =
+              Manifests.workloads(objects).stream()
+                  .filter(SkyWalkingWiringRules::hasAgent)
+                  .toList();
+          assertThat(jvms)
+              .extracting(w -> w.kind() + "/" + w.name())
+              .containsExactlyInAnyOrderElementsOf(JVM_WORKLOADS);
+          assertThat(jvms)
+              .allSatisfy(
+                  w -> assertThat(w.podLabels().get("app.kubernetes.io/name")).isEqualTo(w.name()));
+          List<JsonObject> initContainers =
+              jvms.stream().flatMap(w -> w.initContainers().stream()).toList();
+          assertThat(initContainers).hasSize(5);
+          assertThat(initContainers.stream().map(c -> Manifests.str(c, "image")))
+              .as("one agent version everywhere")
+              .allMatch(image -> image.matches("apache/skywalking-java-agent:9\\..*-java21"))
+              .containsOnly(Manifests.str(initContainers.get(0), "image"));
+        });
   }
 
   @ParameterizedTest(name = "{0}")

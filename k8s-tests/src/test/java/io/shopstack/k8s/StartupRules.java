@@ -64,8 +64,7 @@ final class StartupRules {
             }
           }
         }
-        if (String.valueOf(str(container, "image")).contains(Checks.OAP_IMAGE)
-            && "banyandb".equals(env.get("SW_STORAGE"))) {
+        if (SkyWalkingRules.isOap(container) && "banyandb".equals(env.get("SW_STORAGE"))) {
           for (String target : String.valueOf(env.get("SW_STORAGE_BANYANDB_TARGETS")).split(",")) {
             String[] hostPort = target.trim().split(":");
             boolean awaited =
@@ -125,7 +124,7 @@ final class StartupRules {
   private static String singleInstanceReason(List<JsonObject> objects, Workload w) {
     for (JsonObject container : w.containers()) {
       Map<String, String> env = env(container);
-      if (String.valueOf(str(container, "image")).contains(Checks.OAP_IMAGE)
+      if (SkyWalkingRules.isOap(container)
           && "standalone".equals(env.getOrDefault("SW_CLUSTER", "standalone"))) {
         return "a standalone OAP (SW_CLUSTER=standalone) must run alone";
       }

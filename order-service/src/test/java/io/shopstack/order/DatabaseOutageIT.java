@@ -37,7 +37,7 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 @AutoConfigureRestTestClient
 class DatabaseOutageIT {
 
-  private static final FakeInventory inventory = FakeInventory.start();
+  private static final InventoryStub inventory = InventoryStub.started();
   private static final TestIssuer issuer =
       TestIssuer.start()
           .acceptClient("order-service", "secret", "inventory:reserve", "inventory-service");

@@ -6,6 +6,7 @@ import io.shopstack.testsupport.TestIssuer;
 import io.shopstack.testsupport.TestPostgres;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
@@ -19,7 +20,7 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 
 /**
  * The whole order-service on a random loopback port with a real PostgreSQL and a {@link
- * FakeInventory} found through the simple discovery client, and a {@link TestIssuer} in place of
+ * InventoryStub} found through the simple discovery client, and a {@link TestIssuer} in place of
  * auth-server (its JWK set, and the token endpoint that gives order-service its own token for
  * inventory). Subclasses share one application context, one database and one fake, so each test
  * resets the fake and the circuit breaker and uses its own idempotency keys. {@link #http} is the
@@ -38,7 +39,7 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 @AutoConfigureRestTestClient
 public abstract class IntegrationTest {
 
-  protected static final FakeInventory inventory = FakeInventory.start();
+  protected static final InventoryStub inventory = InventoryStub.started();
   protected static final String CLIENT_SECRET = "test-order-service-secret";
   protected static final TestIssuer issuer =
       TestIssuer.start()
@@ -82,8 +83,14 @@ public abstract class IntegrationTest {
 
   @BeforeEach
   void resetInventory() {
-    inventory.reset();
+    inventory.resetToDefault();
     breakers.circuitBreaker("inventory").reset();
+  }
+
+  /** The next test class (same application context) starts it again on the same port. */
+  @AfterAll
+  static void stopInventory() {
+    inventory.stop();
   }
 
   protected RestTestClient.ResponseSpec placeOrder(String idempotencyKey, String body) {

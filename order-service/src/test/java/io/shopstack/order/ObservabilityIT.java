@@ -2,7 +2,7 @@ package io.shopstack.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shopstack.order.FakeInventory.Answer;
+import io.shopstack.order.InventoryStub.Answer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;

@@ -28,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
     properties = "server.address=127.0.0.1")
 class DownstreamFailureIT {
 
-  static final String stoppedOrderService = stoppedServiceUri();
+  static final String stoppedOrderService = ServiceInstance.stoppedUri();
 
   static final HttpClient http = HttpClient.newHttpClient();
   static final TestIssuer issuer = TestIssuer.start();
@@ -82,12 +82,5 @@ class DownstreamFailureIT {
             .header("Authorization", "Bearer " + issuer.customer("alice"))
             .build(),
         BodyHandlers.ofString());
-  }
-
-  /** The address of a service that was there and has stopped: nothing listens on it any more. */
-  private static String stoppedServiceUri() {
-    try (FakeService service = FakeService.start("order-service")) {
-      return service.uri();
-    }
   }
 }

@@ -1,7 +1,11 @@
 package io.shopstack.gateway.routes;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.tomakehurst.wiremock.http.Fault;
 import io.shopstack.testsupport.TestIssuer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,10 +36,10 @@ import org.springframework.test.context.DynamicPropertySource;
     properties = {"server.address=127.0.0.1", "logging.level.root=WARN"})
 class DroppedRequestIT {
 
-  static final FakeService dropping = FakeService.start("order-service");
-  static final FakeService answering = FakeService.start("order-service");
-  static final FakeService droppingInventory = FakeService.start("inventory-service");
-  static final FakeService answeringInventory = FakeService.start("inventory-service");
+  static final ServiceInstance dropping = droppingAfterReading("order-service");
+  static final ServiceInstance answering = ServiceInstance.start("order-service");
+  static final ServiceInstance droppingInventory = droppingAfterReading("inventory-service");
+  static final ServiceInstance answeringInventory = ServiceInstance.start("inventory-service");
   static final HttpClient http = HttpClient.newHttpClient();
   static final TestIssuer issuer = TestIssuer.start();
 
@@ -44,12 +48,10 @@ class DroppedRequestIT {
   @DynamicPropertySource
   static void discovery(DynamicPropertyRegistry registry) {
     issuer.register(registry);
-    dropping.dropAfterReading();
     registry.add(
         "spring.cloud.discovery.client.simple.instances.order-service[0].uri", dropping::uri);
     registry.add(
         "spring.cloud.discovery.client.simple.instances.order-service[1].uri", answering::uri);
-    droppingInventory.dropAfterReading();
     registry.add(
         "spring.cloud.discovery.client.simple.instances.inventory-service[0].uri",
         droppingInventory::uri);
@@ -61,10 +63,20 @@ class DroppedRequestIT {
   @AfterAll
   static void stop() {
     issuer.close();
-    dropping.close();
-    answering.close();
-    droppingInventory.close();
-    answeringInventory.close();
+    dropping.stop();
+    answering.stop();
+    droppingInventory.stop();
+    answeringInventory.stop();
+  }
+
+  /**
+   * Reads each request, then closes the connection without answering: what the caller sees when an
+   * instance crashes, or is killed, while it works on a request it may already have acted on.
+   */
+  private static ServiceInstance droppingAfterReading(String name) {
+    ServiceInstance instance = ServiceInstance.start(name);
+    instance.stubFor(any(anyUrl()).willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)));
+    return instance;
   }
 
   @Test
@@ -84,8 +96,8 @@ class DroppedRequestIT {
     // request there once more on the same connection route before the gateway moves on).
     assertThat(droppingInventory.received())
         .isNotEmpty()
-        .extracting(received -> received.header("X-Request-Id"))
-        .containsOnly(droppingInventory.received().getFirst().header("X-Request-Id"));
+        .extracting(received -> received.getHeader("X-Request-Id"))
+        .containsOnly(droppingInventory.received().getFirst().getHeader("X-Request-Id"));
     assertThat(answeringInventory.received()).as("the dropped GET repeated here").hasSize(2);
     assertThat(responses).extracting(HttpResponse::statusCode).containsOnly(200);
   }

@@ -1,5 +1,7 @@
 package io.shopstack.gateway.routes;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -25,8 +27,8 @@ import org.springframework.test.context.DynamicPropertySource;
     properties = {"server.address=127.0.0.1", "logging.level.root=WARN"})
 class FailoverIT {
 
-  static final String stopped = stoppedServiceUri();
-  static final FakeService running = FakeService.start("inventory-service");
+  static final String stopped = ServiceInstance.stoppedUri();
+  static final ServiceInstance running = ServiceInstance.start("inventory-service");
   static final HttpClient http = HttpClient.newHttpClient();
 
   @LocalServerPort int port;
@@ -41,7 +43,7 @@ class FailoverIT {
 
   @AfterAll
   static void stop() {
-    running.close();
+    running.stop();
   }
 
   @Test
@@ -56,12 +58,6 @@ class FailoverIT {
               .statusCode();
       assertThat(status).as("request %d", i).isEqualTo(200);
     }
-    assertThat(running.received()).hasSize(20);
-  }
-
-  private static String stoppedServiceUri() {
-    try (FakeService service = FakeService.start("inventory-service")) {
-      return service.uri();
-    }
+    running.verify(20, anyRequestedFor(anyUrl()));
   }
 }

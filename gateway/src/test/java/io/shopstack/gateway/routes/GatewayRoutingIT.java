@@ -1,10 +1,16 @@
 package io.shopstack.gateway.routes;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
-import io.shopstack.gateway.routes.FakeService.Answer;
-import io.shopstack.gateway.routes.FakeService.Received;
+import com.github.tomakehurst.wiremock.http.RequestMethod;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.shopstack.testsupport.TestIssuer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -15,14 +21,14 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -50,9 +56,9 @@ import tools.jackson.databind.json.JsonMapper;
     properties = {"server.address=127.0.0.1", "spring.http.clients.read-timeout=2s"})
 class GatewayRoutingIT {
 
-  static final FakeService orders = FakeService.start("order-service");
-  static final FakeService inventoryA = FakeService.start("inventory-service-a");
-  static final FakeService inventoryB = FakeService.start("inventory-service-b");
+  static final ServiceInstance orders = ServiceInstance.start("order-service");
+  static final ServiceInstance inventoryA = ServiceInstance.start("inventory-service-a");
+  static final ServiceInstance inventoryB = ServiceInstance.start("inventory-service-b");
 
   static final HttpClient http = HttpClient.newHttpClient();
   static final TestIssuer issuer = TestIssuer.start();
@@ -75,25 +81,27 @@ class GatewayRoutingIT {
 
   @AfterEach
   void resetServices() {
-    allServices().forEach(FakeService::reset);
+    allServices().forEach(ServiceInstance::resetToDefault);
   }
 
   @AfterAll
   static void stopServices() {
     issuer.close();
-    allServices().forEach(FakeService::close);
+    allServices().forEach(ServiceInstance::stop);
   }
 
   @Test
   void orderRequestReachesOrderServiceUnchangedAndItsAnswerComesBack() throws Exception {
     String order = "{\"lines\":[{\"sku\":\"SKU-1\",\"quantity\":2}]}";
     String created = "{\"id\":\"42\",\"status\":\"CONFIRMED\"}";
-    orders.answer(
-        request ->
-            new Answer(
-                201,
-                Map.of("Content-Type", "application/json", "Location", "/api/orders/42"),
-                created));
+    orders.stubFor(
+        any(anyUrl())
+            .willReturn(
+                aResponse()
+                    .withStatus(201)
+                    .withHeader("Content-Type", "application/json")
+                    .withHeader("Location", "/api/orders/42")
+                    .withBody(created)));
 
     HttpResponse<String> response =
         send(
@@ -110,23 +118,23 @@ class GatewayRoutingIT {
         .singleElement()
         .satisfies(
             received -> {
-              assertThat(received.method()).isEqualTo("POST");
+              assertThat(received.getMethod()).isEqualTo(RequestMethod.POST);
               // The gateway re-encodes the query from the parsed parameters: same parameters, maybe
               // another order.
-              assertThat(received.uri()).startsWith("/api/orders?");
-              assertThat(queryParameters(received.uri()))
+              assertThat(received.getUrl()).startsWith("/api/orders?");
+              assertThat(queryParameters(received.getUrl()))
                   .containsOnly(
                       entry("source", List.of("web shop")),
                       entry("tag", List.of("a", "b")),
                       entry("q", List.of("a+b&c")));
-              assertThat(received.header("Idempotency-Key")).isEqualTo("key-123");
+              assertThat(received.getHeader("Idempotency-Key")).isEqualTo("key-123");
               // Tomcat adds the request's character encoding (UTF-8, JSON's own) as a parameter.
-              assertThat(MediaType.parseMediaType(received.header("Content-Type")))
+              assertThat(MediaType.parseMediaType(received.getHeader("Content-Type")))
                   .isEqualTo(MediaType.parseMediaType("application/json;charset=UTF-8"));
-              assertThat(received.body()).isEqualTo(order);
+              assertThat(received.getBodyAsString()).isEqualTo(order);
             });
-    assertThat(inventoryA.received()).isEmpty();
-    assertThat(inventoryB.received()).isEmpty();
+    inventoryA.verify(0, anyRequestedFor(anyUrl()));
+    inventoryB.verify(0, anyRequestedFor(anyUrl()));
   }
 
   @Test
@@ -139,17 +147,17 @@ class GatewayRoutingIT {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).startsWith("{\"service\":\"inventory-service-");
-    List<Received> received =
+    List<LoggedRequest> received =
         Stream.concat(inventoryA.received().stream(), inventoryB.received().stream()).toList();
     assertThat(received)
         .singleElement()
         .satisfies(
             request -> {
-              assertThat(request.method()).isEqualTo("PUT");
-              assertThat(request.uri()).isEqualTo("/api/inventory/items/SKU-1/stock");
-              assertThat(request.body()).isEqualTo("{\"available\":5}");
+              assertThat(request.getMethod()).isEqualTo(RequestMethod.PUT);
+              assertThat(request.getUrl()).isEqualTo("/api/inventory/items/SKU-1/stock");
+              assertThat(request.getBodyAsString()).isEqualTo("{\"available\":5}");
             });
-    assertThat(orders.received()).isEmpty();
+    orders.verify(0, anyRequestedFor(anyUrl()));
   }
 
   @Test
@@ -159,7 +167,7 @@ class GatewayRoutingIT {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(Stream.concat(inventoryA.received().stream(), inventoryB.received().stream()))
         .singleElement()
-        .extracting(Received::uri)
+        .extracting(LoggedRequest::getUrl)
         .isEqualTo("/api/inventory/items/SKU%201%C3%BC");
   }
 
@@ -179,7 +187,7 @@ class GatewayRoutingIT {
         send(request("/api/orders/42").header("X-Request-Id", "client-chosen-id").GET());
 
     assertThat(response.headers().allValues("X-Request-Id")).containsExactly("client-chosen-id");
-    assertThat(orders.received().getFirst().headers().get("X-Request-Id"))
+    assertThat(orders.received().getFirst().getHeaders().getHeader("X-Request-Id").values())
         .containsExactly("client-chosen-id");
   }
 
@@ -189,7 +197,8 @@ class GatewayRoutingIT {
 
     List<String> ids = response.headers().allValues("X-Request-Id");
     assertThat(ids).singleElement().asString().isNotBlank();
-    assertThat(orders.received().getFirst().headers().get("X-Request-Id")).isEqualTo(ids);
+    assertThat(orders.received().getFirst().getHeaders().getHeader("X-Request-Id").values())
+        .isEqualTo(ids);
   }
 
   @Test
@@ -199,7 +208,8 @@ class GatewayRoutingIT {
 
     List<String> ids = response.headers().allValues("X-Request-Id");
     assertThat(ids).singleElement().asString().isNotEqualTo("not a valid id!").isNotBlank();
-    assertThat(orders.received().getFirst().headers().get("X-Request-Id")).isEqualTo(ids);
+    assertThat(orders.received().getFirst().getHeaders().getHeader("X-Request-Id").values())
+        .isEqualTo(ids);
   }
 
   @Test
@@ -214,8 +224,13 @@ class GatewayRoutingIT {
   void serviceErrorsArePassedThroughUnchanged() throws Exception {
     String problem =
         "{\"type\":\"https://shop.example/problems/insufficient-stock\",\"title\":\"Insufficient stock\",\"status\":409}";
-    orders.answer(
-        request -> new Answer(409, Map.of("Content-Type", "application/problem+json"), problem));
+    orders.stubFor(
+        any(anyUrl())
+            .willReturn(
+                aResponse()
+                    .withStatus(409)
+                    .withHeader("Content-Type", "application/problem+json")
+                    .withBody(problem)));
 
     HttpResponse<String> response =
         send(
@@ -231,10 +246,13 @@ class GatewayRoutingIT {
 
   @Test
   void serverErrorsOfAServiceArePassedThroughUnchanged() throws Exception {
-    orders.answer(
-        request ->
-            new Answer(
-                500, Map.of("Content-Type", "application/problem+json"), "{\"status\":500}"));
+    orders.stubFor(
+        any(anyUrl())
+            .willReturn(
+                aResponse()
+                    .withStatus(500)
+                    .withHeader("Content-Type", "application/problem+json")
+                    .withBody("{\"status\":500}")));
 
     HttpResponse<String> response = send(request("/api/orders/42").GET());
 
@@ -244,24 +262,14 @@ class GatewayRoutingIT {
 
   /**
    * The gateway must not become a bulkhead: 64 requests in flight to one instance are all forwarded
-   * at once (HttpClient 5's default pool would hold all but 5 of them back). The service answers
-   * only when all 64 have arrived together.
+   * at once (HttpClient 5's default pool would hold all but 5 of them back). The service holds
+   * every answer for 1.5 s, so all 64 arrive before the first answer only if none was held back.
    */
   @Test
   void manyRequestsInFlightToOneInstanceAreForwardedTogether() throws Exception {
     int inFlight = 64;
-    CountDownLatch allArrived = new CountDownLatch(inFlight);
-    orders.answer(
-        request -> {
-          allArrived.countDown();
-          try {
-            boolean together = allArrived.await(1500, TimeUnit.MILLISECONDS);
-            return Answer.json(together ? 200 : 500, "{}");
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Answer.json(500, "{}");
-          }
-        });
+    Duration held = Duration.ofMillis(1500);
+    orders.stubFor(get(anyUrl()).willReturn(okJson("{}").withFixedDelay((int) held.toMillis())));
 
     List<Future<HttpResponse<String>>> responses = new ArrayList<>();
     try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -274,12 +282,18 @@ class GatewayRoutingIT {
     for (Future<HttpResponse<String>> response : responses) {
       assertThat(response.get().statusCode()).isEqualTo(200);
     }
-    assertThat(orders.received()).hasSize(inFlight);
+    List<Instant> arrivals =
+        orders.received().stream().map(r -> r.getLoggedDate().toInstant()).sorted().toList();
+    assertThat(arrivals).hasSize(inFlight);
+    assertThat(Duration.between(arrivals.getFirst(), arrivals.getLast()))
+        .as("all arrived while the first answer was held")
+        .isLessThan(held);
   }
 
   @Test
   void slowServiceGivesGatewayTimeoutProblem() throws Exception {
-    orders.hang();
+    // Well beyond the gateway's read timeout of 2 s (this test's properties).
+    orders.stubFor(any(anyUrl()).willReturn(okJson("{}").withFixedDelay(5000)));
 
     HttpResponse<String> response = send(request("/api/orders/42").GET());
 
@@ -309,7 +323,7 @@ class GatewayRoutingIT {
           .as(path)
           .hasValue("application/problem+json");
     }
-    allServices().forEach(service -> assertThat(service.received()).isEmpty());
+    allServices().forEach(service -> service.verify(0, anyRequestedFor(anyUrl())));
   }
 
   @Test
@@ -330,7 +344,7 @@ class GatewayRoutingIT {
           .as(path)
           .hasValue("application/problem+json");
     }
-    allServices().forEach(service -> assertThat(service.received()).isEmpty());
+    allServices().forEach(service -> service.verify(0, anyRequestedFor(anyUrl())));
   }
 
   @Test
@@ -339,7 +353,7 @@ class GatewayRoutingIT {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(json.readTree(response.body()).path("status").asString()).isEqualTo("UP");
-    allServices().forEach(service -> assertThat(service.received()).isEmpty());
+    allServices().forEach(service -> service.verify(0, anyRequestedFor(anyUrl())));
   }
 
   @Test
@@ -388,7 +402,7 @@ class GatewayRoutingIT {
     return http.send(request.build(), BodyHandlers.ofString());
   }
 
-  private static List<FakeService> allServices() {
+  private static List<ServiceInstance> allServices() {
     return List.of(orders, inventoryA, inventoryB);
   }
 }

@@ -1,7 +1,12 @@
 package io.shopstack.gateway.routes;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.shopstack.testsupport.TestIssuer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,8 +46,8 @@ import tools.jackson.databind.json.JsonMapper;
 @ExtendWith(OutputCaptureExtension.class)
 class GatewaySecurityIT {
 
-  static final FakeService orders = FakeService.start("order-service");
-  static final FakeService inventory = FakeService.start("inventory-service");
+  static final ServiceInstance orders = ServiceInstance.start("order-service");
+  static final ServiceInstance inventory = ServiceInstance.start("inventory-service");
   static final TestIssuer issuer = TestIssuer.start();
   static final HttpClient http = HttpClient.newHttpClient();
   static final JsonMapper json = JsonMapper.builder().build();
@@ -59,14 +64,14 @@ class GatewaySecurityIT {
 
   @AfterEach
   void reset() {
-    orders.reset();
-    inventory.reset();
+    orders.resetToDefault();
+    inventory.resetToDefault();
   }
 
   @AfterAll
   static void stop() {
-    orders.close();
-    inventory.close();
+    orders.stop();
+    inventory.stop();
     issuer.close();
   }
 
@@ -85,8 +90,8 @@ class GatewaySecurityIT {
       assertProblem(response, "unauthorized");
       assertThat(response.body()).doesNotContain(token);
     }
-    assertThat(orders.received()).isEmpty();
-    assertThat(inventory.received()).isEmpty();
+    orders.verify(0, anyRequestedFor(anyUrl()));
+    inventory.verify(0, anyRequestedFor(anyUrl()));
   }
 
   @Test
@@ -97,7 +102,7 @@ class GatewaySecurityIT {
     assertProblem(response, "unauthorized");
     assertThat(response.headers().firstValue("WWW-Authenticate").orElseThrow())
         .startsWith("Bearer");
-    assertThat(orders.received()).isEmpty();
+    orders.verify(0, anyRequestedFor(anyUrl()));
   }
 
   /**
@@ -123,7 +128,7 @@ class GatewaySecurityIT {
     assertThat(metadata.path("bearer_methods_supported").valueStream().map(JsonNode::asString))
         .containsExactly("header");
     assertThat(metadata.path("resource_name").asString()).isEqualTo("gateway");
-    assertThat(orders.received()).isEmpty();
+    orders.verify(0, anyRequestedFor(anyUrl()));
   }
 
   @Test
@@ -135,7 +140,7 @@ class GatewaySecurityIT {
   @Test
   void logsOneLinePerRoutedRequestWithoutTokenOrQuery(CapturedOutput output) throws Exception {
     String alice = issuer.customer("alice");
-    orders.answer(request -> FakeService.Answer.json(200, "{}"));
+    orders.stubFor(any(anyUrl()).willReturn(okJson("{}")));
 
     assertThat(get("/api/orders?status=PENDING&secret=s3cr3t", alice).statusCode()).isEqualTo(200);
 
@@ -149,14 +154,15 @@ class GatewaySecurityIT {
   @Test
   void theTokenReachesTheServiceUnchanged() throws Exception {
     String alice = issuer.customer("alice");
-    orders.answer(request -> FakeService.Answer.json(200, "{}"));
+    orders.stubFor(any(anyUrl()).willReturn(okJson("{}")));
 
     assertThat(get("/api/orders", alice).statusCode()).isEqualTo(200);
 
     assertThat(orders.received())
         .singleElement()
         .satisfies(
-            received -> assertThat(received.header("Authorization")).isEqualTo("Bearer " + alice));
+            received ->
+                assertThat(received.getHeader("Authorization")).isEqualTo("Bearer " + alice));
   }
 
   @Test
@@ -167,22 +173,22 @@ class GatewaySecurityIT {
 
     assertThat(response.statusCode()).isEqualTo(403);
     assertProblem(response, "forbidden");
-    assertThat(orders.received()).isEmpty();
+    orders.verify(0, anyRequestedFor(anyUrl()));
   }
 
   @Test
   void theOperatorsApiIsA403ForACustomerAndOpenToAnOperator() throws Exception {
-    orders.answer(request -> FakeService.Answer.json(200, "{}"));
+    orders.stubFor(any(anyUrl()).willReturn(okJson("{}")));
 
     HttpResponse<String> customer = get("/api/admin/orders", issuer.customer("alice"));
     assertThat(customer.statusCode()).isEqualTo(403);
     assertProblem(customer, "forbidden");
-    assertThat(orders.received()).isEmpty();
+    orders.verify(0, anyRequestedFor(anyUrl()));
 
     assertThat(get("/api/admin/orders", issuer.operator("oscar")).statusCode()).isEqualTo(200);
     assertThat(orders.received())
         .singleElement()
-        .extracting(FakeService.Received::uri)
+        .extracting(LoggedRequest::getUrl)
         .isEqualTo("/api/admin/orders");
   }
 

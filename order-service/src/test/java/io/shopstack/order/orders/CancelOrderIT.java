@@ -2,9 +2,9 @@ package io.shopstack.order.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shopstack.order.FakeInventory;
-import io.shopstack.order.FakeInventory.Answer;
 import io.shopstack.order.IntegrationTest;
+import io.shopstack.order.InventoryStub;
+import io.shopstack.order.InventoryStub.Answer;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.web.servlet.client.RestTestClient;
@@ -40,7 +40,7 @@ class CancelOrderIT extends IntegrationTest {
   void cancelsAPendingOrder() {
     inventory.stop();
     UUID id = place(lines("A-1", 1), 202);
-    inventory.restart();
+    inventory.start();
 
     cancel(id).expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("CANCELLED");
 
@@ -60,7 +60,7 @@ class CancelOrderIT extends IntegrationTest {
         .isEqualTo("CANCELLING");
     assertThat(status(id)).isEqualTo("CANCELLING");
 
-    inventory.restart();
+    inventory.start();
     cancel(id).expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("CANCELLED");
     assertThat(inventory.releases()).containsExactly(releasePath(id));
   }
@@ -68,8 +68,8 @@ class CancelOrderIT extends IntegrationTest {
   @Test
   void anAnswerLostAfterInventoryReleasedLeavesTheCancellationToFinish() {
     UUID id = place(lines("A-1", 1), 201);
-    // Inventory releases, but its answer never arrives: order-service's read timeout gives up.
-    inventory.answerReleases(FakeInventory.Answer.hang());
+    // Inventory releases, but its answer comes after order-service's read timeout has given up.
+    inventory.answerReleases(Answer.released().withFixedDelay(InventoryStub.TOO_LATE_MS));
 
     cancel(id)
         .expectStatus()
@@ -78,7 +78,7 @@ class CancelOrderIT extends IntegrationTest {
         .jsonPath("$.status")
         .isEqualTo("CANCELLING");
 
-    inventory.answerReleases(FakeInventory.Answer.released());
+    inventory.answerReleases(Answer.released());
     cancel(id).expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("CANCELLED");
     assertThat(inventory.releases()).hasSize(2).containsOnly(releasePath(id));
   }
@@ -88,7 +88,7 @@ class CancelOrderIT extends IntegrationTest {
     inventory.stop();
     UUID id = place(lines("A-1", 1), 202);
     cancel(id).expectStatus().isAccepted();
-    inventory.restart();
+    inventory.start();
 
     // What the batch job's settle does with it: finish the cancellation, never reserve again.
     batch

@@ -3,8 +3,8 @@ package io.shopstack.order.orders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.shopstack.order.FakeInventory.Answer;
 import io.shopstack.order.IntegrationTest;
+import io.shopstack.order.InventoryStub.Answer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -114,7 +114,7 @@ class IdempotentPlacementIT extends IntegrationTest {
             .expectBody(Order.class)
             .returnResult()
             .getResponseBody();
-    inventory.restart();
+    inventory.start();
     batch.post().uri("/internal/orders/{id}/settle", pending.id()).exchange().expectStatus().isOk();
 
     placeOrder(key, lines("A-1", 1))

@@ -2,8 +2,8 @@ package io.shopstack.order.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shopstack.order.FakeInventory.Answer;
 import io.shopstack.order.IntegrationTest;
+import io.shopstack.order.InventoryStub.Answer;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +35,7 @@ class ListOrdersIT extends IntegrationTest {
   void filtersByStatus() {
     inventory.answerReservations(Answer.insufficientStock("A-1", 5, 0));
     UUID rejected = place(lines("A-1", 5), 409);
-    inventory.reset();
+    inventory.resetToDefault();
     place(lines("A-1", 1), 201);
 
     OrderPage page = list("status=REJECTED");

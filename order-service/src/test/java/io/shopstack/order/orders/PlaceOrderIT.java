@@ -2,8 +2,9 @@ package io.shopstack.order.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shopstack.order.FakeInventory.Answer;
 import io.shopstack.order.IntegrationTest;
+import io.shopstack.order.InventoryStub;
+import io.shopstack.order.InventoryStub.Answer;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -90,7 +91,7 @@ class PlaceOrderIT extends IntegrationTest {
 
   @Test
   void givesUpOnASilentInventoryAfterTheReadTimeout() {
-    inventory.answerReservations(Answer.hang());
+    inventory.answerReservations(Answer.reserved().withFixedDelay(InventoryStub.TOO_LATE_MS));
 
     long started = System.nanoTime();
     placeOrder(newKey(), lines("A-1", 1))
@@ -111,7 +112,7 @@ class PlaceOrderIT extends IntegrationTest {
   void retriesTransientFailuresOfInventory() {
     // Retries happen within a second; the first call of a cold JVM alone can take that long.
     placeOrder(newKey(), lines("A-1", 1)).expectStatus().isCreated();
-    inventory.reset();
+    inventory.resetToDefault();
     inventory.answerReservations(Answer.status(503), Answer.status(502), Answer.reserved());
 
     placeOrder(newKey(), lines("A-1", 1))
@@ -127,7 +128,7 @@ class PlaceOrderIT extends IntegrationTest {
   @Test
   void retriesAtMostTwice() {
     placeOrder(newKey(), lines("A-1", 1)).expectStatus().isCreated();
-    inventory.reset();
+    inventory.resetToDefault();
     inventory.answerReservations(Answer.status(503));
 
     placeOrder(newKey(), lines("A-1", 1)).expectStatus().isAccepted();

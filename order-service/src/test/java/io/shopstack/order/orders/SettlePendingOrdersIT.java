@@ -1,11 +1,15 @@
 package io.shopstack.order.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import io.shopstack.order.FakeInventory.Answer;
 import io.shopstack.order.IntegrationTest;
+import io.shopstack.order.InventoryStub.Answer;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.ParameterizedTypeReference;
 
@@ -45,7 +49,7 @@ class SettlePendingOrdersIT extends IntegrationTest {
     assertThat(settle(id, "PT1H").status())
         .as("inventory still down")
         .isEqualTo(OrderStatus.PENDING);
-    inventory.restart();
+    inventory.start();
 
     Order order = settle(id, "PT1H");
 
@@ -69,24 +73,30 @@ class SettlePendingOrdersIT extends IntegrationTest {
   void rejectsAPendingOrderInventoryCannotServe() {
     inventory.stop();
     UUID id = place(lines("A-1", 4), 202);
-    inventory.restart();
+    inventory.start();
     inventory.answerReservations(Answer.insufficientStock("A-1", 4, 1));
 
     assertThat(settle(id, "PT1H").status()).isEqualTo(OrderStatus.REJECTED);
   }
 
   @Test
-  void releasesWhatItReservedForAnOrderCancelledMeanwhile() {
+  void releasesWhatItReservedForAnOrderCancelledMeanwhile() throws Exception {
     inventory.stop();
     UUID id = place(lines("A-1", 1), 202);
-    inventory.restart();
-    inventory.beforeNextReservationAnswer(
-        () ->
-            jdbc.sql("update orders set status = 'CANCELLED' where id = :id")
-                .param("id", id)
-                .update());
+    inventory.start();
+    // Inventory takes its time to reserve (well within order-service's read timeout of 2 s, so a
+    // slow machine does not turn the answer into a timeout): the order is cancelled once the
+    // reservation has arrived and before it is answered, an update that takes milliseconds.
+    inventory.answerReservations(Answer.reserved().withFixedDelay(500));
 
-    assertThat(settle(id, "PT1H").status()).isEqualTo(OrderStatus.CANCELLED);
+    CompletableFuture<Order> settled = CompletableFuture.supplyAsync(() -> settle(id, "PT1H"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(10))
+        .until(() -> !inventory.reservations().isEmpty());
+    jdbc.sql("update orders set status = 'CANCELLED' where id = :id").param("id", id).update();
+
+    assertThat(settled.get(10, TimeUnit.SECONDS).status()).isEqualTo(OrderStatus.CANCELLED);
     assertThat(inventory.releases()).containsExactly(CancelOrderIT.releasePath(id));
   }
 
@@ -94,7 +104,7 @@ class SettlePendingOrdersIT extends IntegrationTest {
   void expiresAPendingOrderOlderThanTheAgeByTheDatabasesClock() {
     inventory.stop();
     UUID id = place(lines("A-1", 1), 202);
-    inventory.restart();
+    inventory.start();
     jdbc.sql("update orders set created_at = now() - interval '2 hours' where id = :id")
         .param("id", id)
         .update();
@@ -115,7 +125,7 @@ class SettlePendingOrdersIT extends IntegrationTest {
     assertThat(settle(id, "PT0S").status()).isEqualTo(OrderStatus.EXPIRING);
     assertThat(due("PT1H", null)).extracting(Order::id).contains(id);
 
-    inventory.restart();
+    inventory.start();
     assertThat(settle(id, "PT1H").status())
         .as("finished, whatever the age")
         .isEqualTo(OrderStatus.EXPIRED);

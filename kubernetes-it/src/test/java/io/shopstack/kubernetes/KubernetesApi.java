@@ -22,6 +22,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.shopstack.localstack.ServiceJvm;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.HashMap;

@@ -1,10 +1,11 @@
 package io.shopstack.kubernetes;
 
-import static io.shopstack.kubernetes.ServiceJvm.freePort;
+import static io.shopstack.localstack.Ports.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.shopstack.localstack.ServiceJvm;
 import io.shopstack.testsupport.ShopLogin;
 import io.shopstack.testsupport.TestPostgres;
 import io.shopstack.testsupport.TestPostgres.Database;
@@ -20,10 +21,13 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,7 +76,7 @@ class ShopOnKubernetesIT {
   @TempDir static Path dns;
 
   @BeforeAll
-  static void deployTheShop() {
+  static void deployTheShop() throws Exception {
     manifests = Manifests.render();
     api = KubernetesApi.start();
     api.apply(manifests.objects());
@@ -115,7 +119,7 @@ class ShopOnKubernetesIT {
    * its own, so that {@code SHOP_AUTH_URL} of the manifests, {@code http://auth-server:9000},
    * reaches it from every pod.
    */
-  private static ServiceJvm authServerPod() {
+  private static ServiceJvm authServerPod() throws IOException, InterruptedException {
     URI url = URI.create(manifests.env("auth-server").get("SHOP_AUTH_ISSUER"));
     assertThat(url.getHost()).isEqualTo("auth-server");
     assertThat(manifests.service("auth-server").getSpec().getPorts().getFirst().getPort())
@@ -125,7 +129,7 @@ class ShopOnKubernetesIT {
     env.remove("JAVA_TOOL_OPTIONS");
     env.put("SHOP_SECRETS_DIRECTORY", mount.toString());
     // No Kubernetes API identity: auth-server has no ServiceAccount token and makes no API calls.
-    return ServiceJvm.start(
+    return startJvm(
         "auth-server", "auth-server", AUTH_ADDRESS, url.getPort(), List.of(hostsFile()), env);
   }
 
@@ -145,12 +149,9 @@ class ShopOnKubernetesIT {
 
   @AfterAll
   static void tearDown() throws Exception {
-    for (ServiceJvm jvm :
-        new ServiceJvm[] {gateway, orderService, inventoryB, inventoryA, authServer}) {
-      if (jvm != null) {
-        jvm.close();
-      }
-    }
+    Stream.of(gateway, orderService, inventoryB, inventoryA, authServer)
+        .filter(Objects::nonNull)
+        .forEach(ServiceJvm::close);
     if (api != null) {
       api.close();
     }
@@ -312,7 +313,8 @@ class ShopOnKubernetesIT {
    * reads them, as the kubelet does.
    */
   private static ServiceJvm pod(
-      String deployment, String name, String address, int port, Database database) {
+      String deployment, String name, String address, int port, Database database)
+      throws IOException, InterruptedException {
     return start(deployment, name, address, port, database, secretFiles(deployment, name));
   }
 
@@ -342,12 +344,14 @@ class ShopOnKubernetesIT {
    * {@value #SECRETS_MOUNT}).
    */
   private static ServiceJvm start(
-      String deployment, String name, String address, Database database, Path secrets) {
+      String deployment, String name, String address, Database database, Path secrets)
+      throws IOException, InterruptedException {
     return start(deployment, name, address, freePort(address), database, secrets);
   }
 
   private static ServiceJvm start(
-      String deployment, String name, String address, int port, Database database, Path secrets) {
+      String deployment, String name, String address, int port, Database database, Path secrets)
+      throws IOException, InterruptedException {
     Map<String, String> env = new HashMap<>(manifests.env(deployment));
     env.remove("JAVA_TOOL_OPTIONS");
     if (database != null) {
@@ -357,14 +361,49 @@ class ShopOnKubernetesIT {
     if (secrets != null) {
       env.put("SHOP_SECRETS_DIRECTORY", secrets.toString());
     }
-    return ServiceJvm.start(name, deployment, address, port, jvmOptions(deployment), env);
+    return startJvm(name, deployment, address, port, jvmOptions(deployment), env);
+  }
+
+  /**
+   * A pod's JVM from its module's executable jar, serving on {@code address:port}: like a pod, each
+   * has an address of its own (in 127.0.0.0/8) while the replicas of one Deployment share the port
+   * number. Output goes to {@code target/kubernetes-it/<name>.log}.
+   */
+  private static ServiceJvm startJvm(
+      String name,
+      String module,
+      String address,
+      int port,
+      List<String> jvmOptions,
+      Map<String, String> env)
+      throws IOException, InterruptedException {
+    List<String> options = new ArrayList<>();
+    // Start-up speed over peak performance: these JVMs live for a minute.
+    options.add("-XX:TieredStopAtLevel=1");
+    options.addAll(jvmOptions);
+    ServiceJvm jvm =
+        new ServiceJvm(name, jar(module), Path.of("target", "kubernetes-it", name + ".log"))
+            .listeningOn(address, port, freePort(address))
+            .jvmOptions(options)
+            .environment(env);
+    jvm.start();
+    return jvm;
+  }
+
+  private static Path jar(String module) {
+    Path jar =
+        Manifests.k8s().getParent().resolve(module).resolve("target").resolve(module + ".jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new AssertionError(
+          jar + " is missing: build it first (./mvnw -pl " + module + " -am package)");
+    }
+    return jar;
   }
 
   /** The pod's identity: its ServiceAccount, bound to its Role from the manifests. */
   private static List<String> jvmOptions(String deployment) {
     String account = manifests.serviceAccount(deployment);
-    List<String> options =
-        new java.util.ArrayList<>(api.jvmOptions(account, manifests.roleOf(account)));
+    List<String> options = new ArrayList<>(api.jvmOptions(account, manifests.roleOf(account)));
     options.add(hostsFile());
     return options;
   }
@@ -402,12 +441,20 @@ class ShopOnKubernetesIT {
 
   /** Requests for /api/inventory/items that an inventory pod has answered, from its metrics. */
   private static double servedItems(ServiceJvm pod) throws IOException, InterruptedException {
-    return pod.metrics()
+    return metrics(pod)
         .lines()
         .filter(l -> l.startsWith("http_server_requests_seconds_count{"))
         .filter(l -> l.contains("uri=\"/api/inventory/items\""))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .sum();
+  }
+
+  /** The pod's Prometheus scrape, as text. */
+  private static String metrics(ServiceJvm pod) throws IOException, InterruptedException {
+    URI scrape =
+        URI.create("http://" + pod.address() + ":" + pod.managementPort() + "/actuator/prometheus");
+    return HTTP.send(HttpRequest.newBuilder(scrape).build(), HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private static void getItems(int times) throws IOException, InterruptedException {

@@ -5,45 +5,44 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * What makes a service JVM start faster from its second start on: the executable jar extracted to a
- * plain class path (Spring Boot's {@code -Djarmode=tools extract}), and a class cache of the JDK
- * made from a real run of that class path.
+ * Spring Boot's documented way to a faster start ("Efficient deployments"): the executable jar
+ * extracted to a plain class path ({@code java -Djarmode=tools -jar app.jar extract}), a training
+ * run of it that exits once its context is refreshed ({@code -Dspring.context.exit=onRefresh}) and
+ * leaves the JDK's class cache behind, and every real start with that cache.
  *
  * <ul>
- *   <li>JDK 25 and later: the ahead-of-time cache (JEP 483, 514, 515). The first start runs with
- *       {@code -XX:AOTCacheOutput}: the JVM records which classes it loads and links and which
- *       methods get hot, and writes the cache when the service stops. Later starts use it with
- *       {@code -XX:AOTCache}, classes already loaded and linked.
- *   <li>JDK 21 to 24: a dynamic class-data sharing archive ({@code -XX:+AutoCreateSharedArchive}),
- *       written at exit in the same way.
+ *   <li>JDK 25 and later: the ahead-of-time cache (JEP 483, 514, 515), classes already loaded and
+ *       linked: trained with {@code -XX:AOTCacheOutput}, used with {@code -XX:AOTCache}.
+ *   <li>JDK 21 to 24: a dynamic class-data sharing archive: trained with {@code
+ *       -XX:ArchiveClassesAtExit}, used with {@code -XX:SharedArchiveFile}.
  * </ul>
  *
- * Both live in {@code <module>/target/local-stack/<jar size>-<jar time>/}, one cache per set of JVM
- * options (a cache made with one collector is not fully usable with another): a rebuilt jar gets a
- * new directory and the older ones are removed, so a cache never outlives its classes, and {@code
- * mvn clean} removes it all. A cache the JVM cannot use (say, made by another JDK) is ignored by
- * the JVM with a warning; the service then starts as without it.
+ * Everything lives in {@code <module>/target/local-stack/<jar size>-<jar time>/}: a rebuilt jar
+ * gets a new directory and the older ones are removed, so a cache never outlives its classes, and
+ * {@code mvn clean} removes it all. A cache the JVM cannot use is ignored by the JVM (the default
+ * {@code -XX:AOTMode=auto}, {@code -Xshare:auto}): the service then starts as without it.
  */
 final class StartupCache {
 
   /** The kind of cache: what this JDK offers, the ahead-of-time cache from JDK 25 on. */
   enum Kind {
-    AOT(".aot", "-Xlog:aot*=error,cds*=error"),
-    CDS(".jsa", "-Xlog:cds*=error");
+    AOT(".aot", "-XX:AOTCacheOutput=", "-XX:AOTCache=", "-Xlog:aot*=error,cds*=error"),
+    CDS(".jsa", "-XX:ArchiveClassesAtExit=", "-XX:SharedArchiveFile=", "-Xlog:cds*=error");
 
     static final Kind OF_THIS_JDK = Runtime.version().feature() >= 25 ? AOT : CDS;
 
     private final String suffix;
+    private final String train;
+    private final String use;
 
     /**
      * A training run warns about every class it cannot cache (hundreds); only errors belong in the
@@ -51,18 +50,30 @@ final class StartupCache {
      */
     private final String quiet;
 
-    Kind(String suffix, String quiet) {
+    Kind(String suffix, String train, String use, String quiet) {
       this.suffix = suffix;
+      this.train = train;
+      this.use = use;
       this.quiet = quiet;
     }
+  }
+
+  /**
+   * Runs the service once with these JVM options added, until it exits by itself, and answers
+   * whether it ended well (in time, exit code 0).
+   */
+  @FunctionalInterface
+  interface TrainingRun {
+    boolean run(List<String> trainingOptions) throws IOException, InterruptedException;
   }
 
   private static final Map<Path, StartupCache> byDirectory = new HashMap<>();
 
   private final Kind kind;
-
   private final Path directory;
   private final Path applicationJar;
+
+  /** The caches being trained now: one training run per cache, never two writing one file. */
   private final Set<Path> training = ConcurrentHashMap.newKeySet();
 
   private StartupCache(Kind kind, Path directory, Path applicationJar) {
@@ -100,65 +111,66 @@ final class StartupCache {
   }
 
   /**
-   * The cache for JVMs started with these options: one per set of options, since a cache made with
-   * one collector or heap setting is not (fully) usable with another.
+   * The cache for JVMs started with these options by this JDK: a cache made with one collector or
+   * heap setting is not (fully) usable with another, nor one made by another JDK.
    */
   Path cacheFile(List<String> jvmOptions) {
-    String key = Integer.toHexString(String.join(" ", jvmOptions).hashCode());
-    return directory.resolve("classes-" + key + kind.suffix);
+    String key = Runtime.version() + " " + String.join(" ", jvmOptions);
+    return directory.resolve("classes-" + Integer.toHexString(key.hashCode()) + kind.suffix);
   }
 
   /**
-   * How a JVM of this module starts: the options that use the cache when there is one; otherwise
-   * those that make it when this JVM exits ({@code training}), for one JVM at a time (two would
-   * write the same file) and no options for the others. {@link #trainingEnded} gives the turn back.
+   * Where a training run writes, moved to {@link #cacheFile} once the run has ended well: a cache
+   * file that exists is always complete, whatever happened to the JVM that wrote it.
    */
-  record Start(List<String> options, boolean training) {
-    /** Whether the JVM starts with a cache that is already there. */
-    boolean cached() {
-      return !training && !options.isEmpty();
-    }
-  }
-
-  Start start(List<String> jvmOptions) {
-    Path cache = cacheFile(jvmOptions);
-    if (Files.isRegularFile(cache)) {
-      return new Start(
-          kind == Kind.AOT
-              ? List.of("-XX:AOTCache=" + cache, kind.quiet)
-              : List.of("-XX:SharedArchiveFile=" + cache, kind.quiet),
-          false);
-    }
-    if (!training.add(cache)) {
-      return new Start(List.of(), false);
-    }
-    return new Start(
-        kind == Kind.AOT
-            ? List.of("-XX:AOTCacheOutput=" + cache, kind.quiet)
-            : List.of("-XX:SharedArchiveFile=" + cache, "-XX:+AutoCreateSharedArchive", kind.quiet),
-        true);
+  Path trainingFile(List<String> jvmOptions) {
+    return directory.resolve("training-" + cacheFile(jvmOptions).getFileName());
   }
 
   /**
-   * The training JVM has ended. If it was killed it may have left half a cache (or its temporary
-   * files), which is removed so that the next start trains again.
+   * The JVM options that start this jar with the cache, after a training run if there is none yet
+   * for these options. None when there is no cache: the training run failed, or another JVM of this
+   * jar trains right now (starting without beats waiting for it).
    */
-  void trainingEnded(List<String> jvmOptions, boolean killed) {
+  List<String> options(List<String> jvmOptions, TrainingRun trainingRun)
+      throws IOException, InterruptedException {
     Path cache = cacheFile(jvmOptions);
+    if (!Files.isRegularFile(cache)) {
+      if (!training.add(cache)) {
+        return List.of();
+      }
+      try {
+        train(trainingFile(jvmOptions), cache, trainingRun);
+      } finally {
+        training.remove(cache);
+      }
+    }
+    return Files.isRegularFile(cache) ? List.of(kind.use + cache, kind.quiet) : List.of();
+  }
+
+  private void train(Path output, Path cache, TrainingRun trainingRun)
+      throws IOException, InterruptedException {
+    // What a training run leaves when it (or the launcher) is killed: half a cache, and on JDK 25
+    // the JVM's temporary <output>.config.
+    removeStartingWith(output);
     try {
-      if (killed) {
-        try (Stream<Path> files = Files.list(directory)) {
-          for (Path file : files.toList()) {
-            if (file.getFileName().toString().startsWith(cache.getFileName().toString())) {
-              Files.deleteIfExists(file);
-            }
-          }
+      List<String> options =
+          List.of(kind.train + output, kind.quiet, "-Dspring.context.exit=onRefresh");
+      if (trainingRun.run(options) && Files.isRegularFile(output)) {
+        Files.move(output, cache, StandardCopyOption.ATOMIC_MOVE);
+      }
+    } finally {
+      removeStartingWith(output);
+    }
+  }
+
+  private void removeStartingWith(Path file) throws IOException {
+    try (Stream<Path> files = Files.list(directory)) {
+      for (Path other : files.toList()) {
+        if (other.getFileName().toString().startsWith(file.getFileName().toString())) {
+          Files.deleteIfExists(other);
         }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      training.remove(cache);
     }
   }
 
@@ -167,28 +179,17 @@ final class StartupCache {
         Files.createDirectories(directory.getParent())
             .resolve(directory.getFileName() + ".partial");
     FileTrees.delete(partial);
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.addAll(
-        List.of(
-            "-Djarmode=tools",
-            "-jar",
-            jar.toString(),
-            "extract",
-            "--destination",
-            partial.resolve("application").toString()));
-    Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    try {
-      if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
-        process.destroyForcibly();
-        throw new IOException("Extracting " + jar + " failed: " + String.join(" ", command));
+    ServiceJvm extraction =
+        new ServiceJvm("extract " + jar.getFileName(), jar, partial.resolve("extract.log"))
+            .jvmOptions(List.of("-Djarmode=tools"))
+            .args(List.of("extract", "--destination", partial.resolve("application").toString()));
+    try (extraction) {
+      extraction.start();
+      int exitCode = extraction.awaitExit(Duration.ofMinutes(2));
+      if (exitCode != 0) {
+        throw new IOException("Extracting " + jar + " failed:\n" + extraction.output());
       }
     } catch (InterruptedException e) {
-      process.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new IOException("Interrupted while extracting " + jar, e);
     }

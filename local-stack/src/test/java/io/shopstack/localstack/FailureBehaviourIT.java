@@ -45,7 +45,7 @@ class FailureBehaviourIT {
         LocalStack.start(
             Path.of("..").toAbsolutePath().normalize(),
             Path.of("target", "failure-behaviour-it"),
-            LocalStack.Ports.free(),
+            Ports.free(),
             null,
             Map.of("shop.batch.reconcile-after", "0s"));
     shop = ShopClient.of(stack, "alice");

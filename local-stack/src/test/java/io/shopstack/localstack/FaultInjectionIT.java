@@ -37,7 +37,7 @@ class FaultInjectionIT {
         LocalStack.start(
             Path.of("..").toAbsolutePath().normalize(),
             Path.of("target", "fault-injection-it"),
-            LocalStack.Ports.free(),
+            Ports.free(),
             null,
             Map.of("shop.batch.reconcile-after", "0s"));
     shop = ShopClient.of(stack, "alice");

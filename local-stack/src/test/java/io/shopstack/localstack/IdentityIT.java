@@ -36,7 +36,7 @@ class IdentityIT {
     Path projectDir = Path.of("..").toAbsolutePath().normalize();
     stack =
         LocalStack.start(
-            projectDir, Path.of("target", "identity-it"), LocalStack.Ports.free(), null, Map.of());
+            projectDir, Path.of("target", "identity-it"), Ports.free(), null, Map.of());
     alice = ShopClient.of(stack, "alice");
     bob = ShopClient.of(stack, "bob");
     oscar = ShopClient.of(stack, "oscar");

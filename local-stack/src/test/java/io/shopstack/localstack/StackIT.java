@@ -38,7 +38,7 @@ class StackIT {
         LocalStack.start(
             projectDir,
             Path.of("target", "stack-it"),
-            LocalStack.Ports.free(),
+            Ports.free(),
             null,
             Map.of("shop.batch.reconcile-after", "0s"));
     shop = ShopClient.of(stack, "alice");

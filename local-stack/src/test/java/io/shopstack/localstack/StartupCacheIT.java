@@ -3,15 +3,15 @@ package io.shopstack.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopstack.localstack.StartupCache.Kind;
-import io.shopstack.localstack.StartupCache.Start;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The launcher's start-up cache with a real Spring Boot jar (batch-jobs, the smallest) and the JDK
  * running this test, for each kind of cache it can make (on JDK 25 both, so CI also covers what JDK
- * 21-24 get): extracted once per jar version, the first JVM trains the class cache and writes it at
- * exit, a JVM started with it then must be able to use it (the JDK is told to fail otherwise), and
+ * 21-24 get): extracted once per jar version, a training run makes the class cache before the first
+ * start, a JVM started with it then must be able to use it (the JDK is told to fail otherwise), and
  * a killed training run leaves nothing behind.
  */
 class StartupCacheIT {
@@ -47,25 +47,30 @@ class StartupCacheIT {
     assertThat(cache.applicationJar().resolveSibling("lib")).isDirectory();
     assertThat(StartupCache.of(jar, kind)).as("the same version is extracted once").isSameAs(cache);
 
-    Start train = cache.start(JVM_OPTIONS);
-    assertThat(train.training()).isTrue();
-    assertThat(cache.start(JVM_OPTIONS).options())
-        .as("a second JVM of the module while the first trains: no cache options at all")
-        .isEmpty();
-
-    Run training = run(cache, train.options());
-    assertThat(training.exitCode()).as(training.output()).isZero();
-    cache.trainingEnded(JVM_OPTIONS, false);
+    AtomicReference<Run> training = new AtomicReference<>();
+    List<String> use =
+        cache.options(
+            JVM_OPTIONS,
+            trainingOptions -> {
+              assertThat(cache.options(JVM_OPTIONS, trainsAgain -> true))
+                  .as("a second JVM of the module while the first trains: no cache options at all")
+                  .isEmpty();
+              training.set(run(cache, trainingOptions));
+              return training.get().exitCode() == 0;
+            });
+    assertThat(training.get()).as("the first start trains").isNotNull();
+    assertThat(training.get().exitCode()).as(training.get().output()).isZero();
     assertThat(cache.cacheFile(JVM_OPTIONS)).isRegularFile();
 
-    Start use = cache.start(JVM_OPTIONS);
-    assertThat(use.training()).isFalse();
-    assertThat(use.options())
+    assertThat(cache.options(JVM_OPTIONS, trainsAgain -> true))
+        .as("a start with the cache there does not train")
+        .isEqualTo(use);
+    assertThat(use)
         .contains(
             (kind == Kind.AOT ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=")
                 + cache.cacheFile(JVM_OPTIONS));
     // With AOTMode=on (or -Xshare:on) the JVM refuses to start unless it can use the cache.
-    List<String> strict = new ArrayList<>(use.options());
+    List<String> strict = new ArrayList<>(use);
     strict.add(kind == Kind.AOT ? "-XX:AOTMode=on" : "-Xshare:on");
     Run cached = run(cache, strict);
     assertThat(cached.exitCode())
@@ -81,16 +86,31 @@ class StartupCacheIT {
   void killedTrainingRunLeavesNoCacheBehind() throws Exception {
     Path jar = copyOfBatchJar();
     StartupCache cache = StartupCache.of(jar);
-    cache.start(JVM_OPTIONS);
-    Path half = Files.writeString(cache.cacheFile(JVM_OPTIONS), "half written");
-    Path temporary = Files.writeString(Path.of(half + ".config"), "temporary");
+    Path half = cache.trainingFile(JVM_OPTIONS);
+    Path temporary = Path.of(half + ".config");
 
-    cache.trainingEnded(JVM_OPTIONS, true);
+    List<String> use =
+        cache.options(
+            JVM_OPTIONS,
+            trainingOptions -> {
+              // What a training JVM killed while it writes leaves behind.
+              Files.writeString(half, "half written");
+              Files.writeString(temporary, "temporary");
+              return false;
+            });
 
     assertThat(half).doesNotExist();
     assertThat(temporary).doesNotExist();
-    assertThat(cache.start(JVM_OPTIONS).training()).as("the next start trains").isTrue();
-    cache.trainingEnded(JVM_OPTIONS, false);
+    assertThat(cache.cacheFile(JVM_OPTIONS)).doesNotExist();
+    assertThat(use).as("that start is one without the cache").isEmpty();
+    AtomicReference<Boolean> trainsAgain = new AtomicReference<>(false);
+    cache.options(
+        JVM_OPTIONS,
+        trainingOptions -> {
+          trainsAgain.set(true);
+          return false;
+        });
+    assertThat(trainsAgain.get()).as("the next start trains").isTrue();
   }
 
   @Test
@@ -122,29 +142,19 @@ class StartupCacheIT {
    */
   private Run run(StartupCache cache, List<String> cacheOptions)
       throws IOException, InterruptedException {
-    Path log = Files.createTempFile(work, "jvm", ".log");
     List<String> options = new ArrayList<>(JVM_OPTIONS);
     options.addAll(cacheOptions);
     options.add("-Dspring.context.exit=onRefresh");
-    Process process =
-        new ProcessBuilder(
-                ServiceProcess.javaCommand(
-                    options,
-                    cache.applicationJar(),
-                    // The job needs a client secret to start; this run stops after the context's
-                    // refresh, before it would fetch a token with it.
-                    List.of("--shop.auth.client-secret=unused-the-run-stops-after-refresh")))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    try {
-      if (!process.waitFor(2, TimeUnit.MINUTES)) {
-        throw new IllegalStateException(
-            "the JVM did not end within 2 minutes:\n" + Files.readString(log));
-      }
-      return new Run(process.exitValue(), Files.readString(log));
-    } finally {
-      process.destroyForcibly();
+    try (ServiceJvm jvm =
+        new ServiceJvm(
+                "batch-jobs", cache.applicationJar(), Files.createTempFile(work, "jvm", ".log"))
+            .jvmOptions(options)
+            // The job needs a client secret to start; this run stops after the context's
+            // refresh, before it would fetch a token with it.
+            .args(List.of("--shop.auth.client-secret=unused-the-run-stops-after-refresh"))) {
+      jvm.start();
+      int exitCode = jvm.awaitExit(Duration.ofMinutes(2));
+      return new Run(exitCode, jvm.output());
     }
   }
 

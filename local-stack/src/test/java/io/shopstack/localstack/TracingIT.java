@@ -99,10 +99,10 @@ class TracingIT {
         LocalStack.start(
             projectDir,
             LOG_DIR,
-            LocalStack.Ports.free(),
+            Ports.free(),
             // The agents' settings as the launcher gives them: the batch job's short-lived JVM
             // registers only because the launcher gives it a 1 s heartbeat.
-            new LocalStack.Agent(agentDir, backend, Map.of()),
+            new Agent(agentDir, backend, Map.of()),
             Map.of("shop.batch.reconcile-after", "0s"));
     System.out.printf(
         "TracingIT: stack with agents (%s) ready in %d s, reporting to %s%n",
